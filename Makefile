@@ -1,0 +1,40 @@
+# Airspace — the targets people guess. Everything installs into .venv from requirements.lock.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 50051
+
+.PHONY: install run test lint proto check-proto bench demo clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m scripts.gen_protos --check
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv, install pinned dependencies, verify generated stubs
+
+run: $(STAMP) ## serve the whole service on the embedded store with the demo city
+	$(VENV)/bin/airspace serve --port $(PORT)
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check airspace planner sitl tests bench scripts
+	$(VENV)/bin/mypy airspace planner sitl
+
+proto: $(STAMP) ## regenerate airspace/v1 from protos/
+	$(PY) -m scripts.gen_protos
+
+check-proto: $(STAMP)
+	$(PY) -m scripts.gen_protos --check
+
+bench: $(STAMP) ## run the benchmarks and print their tables
+	$(PY) -m bench.strategic
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

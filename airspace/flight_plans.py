@@ -1,0 +1,247 @@
+"""The flight plan book: submit, read and move plans through their lifecycle.
+
+Use cases only: authorisation, validation, deconfliction and the store's atomic booking. No
+gRPC here; the servicer translates messages and errors at the edge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from airspace.clock import Clock
+from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor, Verdict
+from airspace.errors import FailedPrecondition, NotFound, PermissionDenied, invalid
+from airspace.model import (
+    AIRBORNE_STATES,
+    AltitudeBand,
+    FlightPlan,
+    Identity,
+    PlanState,
+    Shape,
+    SubmissionOutcome,
+    SuggestedAlternative,
+    TimeWindow,
+)
+from airspace.paging import Page, decode_token, encode_token, page_limit
+from airspace.store import Store, Submission
+from airspace.validation import validate_plan
+from airspace.zones import ZoneChecker, ZoneFindings
+
+MAX_REQUEST_ID_LENGTH = 128
+ALTERNATIVE_DELAYS_S = (30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0)
+"""Later departures tried, in order, when a plan is rejected for conflicts only."""
+
+
+class FlightPlanBook:
+    def __init__(
+        self,
+        store: Store,
+        deconflictor: Deconflictor,
+        zones: ZoneChecker,
+        clock: Clock,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._store = store
+        self._deconflictor = deconflictor
+        self._zones = zones
+        self._clock = clock
+        self._new_id = new_id
+
+    @property
+    def config(self) -> AirspaceConfig:
+        return self._deconflictor.config
+
+    # -- submission --------------------------------------------------------------------------
+    async def submit(
+        self, identity: Identity, request_id: str, draft: FlightPlan
+    ) -> SubmissionOutcome:
+        """Book the plan if it is conflict-free and allowed by every zone; else reject it with
+        every reason. A retry with the same request id returns the first outcome."""
+        if not request_id or len(request_id) > MAX_REQUEST_ID_LENGTH:
+            raise invalid("request_id", f"is required, at most {MAX_REQUEST_ID_LENGTH} characters")
+        fingerprint = _fingerprint(draft)
+        seen = await self._store.find_submission(identity.subject_id, request_id)
+        if seen is not None:
+            return _replay(seen, fingerprint)
+        now_s = self._clock.now()
+        validate_plan(draft, self.config, self._deconflictor.projection, now_s)
+        plan = replace(
+            draft,
+            flight_plan_id=self._new_id(),
+            operator_id=identity.subject_id,
+            state=PlanState.ACCEPTED,
+            state_reason="",
+            create_time_s=now_s,
+            update_time_s=now_s,
+        )
+        findings = self._zones.check(plan, await self._store.list_zones())
+        keys = self._deconflictor.reservation_keys(plan)
+
+        def decide(candidates: Sequence[FlightPlan]) -> SubmissionOutcome:
+            verdict = self._deconflictor.decide(plan, candidates)
+            if verdict.accepted and not findings.violations:
+                return SubmissionOutcome(
+                    plan=plan,
+                    advisories=findings.advisories,
+                    preempted_plan_ids=tuple(c.flight_plan_id for c in verdict.preempted),
+                    request_fingerprint=fingerprint,
+                )
+            return SubmissionOutcome(
+                plan=plan.with_state(
+                    PlanState.REJECTED, _rejection_reason(verdict, findings), now_s
+                ),
+                conflicts=verdict.conflicts,
+                geozone_violations=findings.violations,
+                advisories=findings.advisories,
+                request_fingerprint=fingerprint,
+            )
+
+        outcome = await self._store.submit(
+            Submission(identity.subject_id, request_id, plan, keys), decide
+        )
+        if outcome.conflicts and not outcome.geozone_violations:
+            alternative = await self._later_departure(plan, now_s)
+            if alternative is not None:
+                outcome = replace(outcome, alternative=alternative)
+        return outcome
+
+    async def _later_departure(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
+        """The earliest of a few later departures that would be accepted now, if any."""
+        zones = await self._store.list_zones()
+        for delay_s in ALTERNATIVE_DELAYS_S:
+            shifted = replace(
+                plan.shifted(delay_s), flight_plan_id=f"{plan.flight_plan_id}+{delay_s:g}s"
+            )
+            if shifted.time_window.start_s > now_s + self.config.max_plan_lead_s:
+                return None
+            candidates = await self._store.plans_holding(
+                self._deconflictor.reservation_keys(shifted)
+            )
+            if self._deconflictor.decide(shifted, candidates).accepted and not (
+                self._zones.check(shifted, zones).violations
+            ):
+                suggestion = replace(shifted, flight_plan_id="", state=PlanState.ACCEPTED)
+                return SuggestedAlternative(
+                    description=f"depart {delay_s:g} s later",
+                    departure_delay_s=delay_s,
+                    plan=suggestion,
+                )
+        return None
+
+    # -- reading -----------------------------------------------------------------------------
+    async def get(self, identity: Identity, plan_id: str) -> FlightPlan:
+        plan = await self._store.get_plan(plan_id)
+        if plan is None:
+            raise NotFound(f"flight plan {plan_id!r} does not exist")
+        _authorise(identity, plan)
+        return plan
+
+    async def list(
+        self,
+        identity: Identity,
+        *,
+        states: frozenset[PlanState],
+        area: Shape | None,
+        page_size: int,
+        page_token: str,
+    ) -> Page[FlightPlan]:
+        """Plans the caller may see, ordered by id, one page at a time."""
+        limit = page_limit(page_size)
+        after = decode_token(page_token, "page_token")
+        owner = None if identity.is_regulator else identity.subject_id
+        query = None
+        if area is not None:
+            query = self._zones.query_footprint(area, *_everything(self.config))
+        found: list[FlightPlan] = []
+        while len(found) <= limit:
+            batch = await self._store.list_plans(
+                operator_id=owner, states=states, after_id=after, limit=limit + 1
+            )
+            if not batch:
+                break
+            after = batch[-1].flight_plan_id
+            found.extend(p for p in batch if query is None or self._zones.plan_touches(p, query))
+        items = found[:limit]
+        more = len(found) > limit
+        return Page(items, encode_token(items[-1].flight_plan_id) if more and items else "")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def cancel(self, identity: Identity, plan_id: str) -> FlightPlan:
+        await self.get(identity, plan_id)
+        return await self._store.transition(
+            plan_id, frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", self._clock.now()
+        )
+
+    async def activate(self, identity: Identity, plan_id: str) -> FlightPlan:
+        plan = await self.get(identity, plan_id)
+        now_s = self._clock.now()
+        window = plan.time_window
+        if now_s < window.start_s - self.config.activation_lead_s:
+            raise FailedPrecondition(
+                f"flight plan {plan_id} starts in {window.start_s - now_s:.0f} s; it can be "
+                f"activated at most {self.config.activation_lead_s:.0f} s before its start",
+                reason="TOO_EARLY_TO_ACTIVATE",
+            )
+        if now_s > window.end_s:
+            raise FailedPrecondition(
+                f"flight plan {plan_id} is already over", reason="PLAN_IS_OVER"
+            )
+        return await self._store.transition(
+            plan_id, frozenset({PlanState.ACCEPTED}), PlanState.ACTIVATED, "", now_s
+        )
+
+    async def end(self, identity: Identity, plan_id: str) -> FlightPlan:
+        await self.get(identity, plan_id)
+        return await self._store.transition(
+            plan_id, AIRBORNE_STATES, PlanState.ENDED, "", self._clock.now()
+        )
+
+
+def _authorise(identity: Identity, plan: FlightPlan) -> None:
+    if not identity.is_regulator and plan.operator_id != identity.subject_id:
+        raise PermissionDenied(f"flight plan {plan.flight_plan_id} belongs to another operator")
+
+
+def _fingerprint(draft: FlightPlan) -> str:
+    """A digest of what the client sent (output-only fields cleared)."""
+    core = replace(
+        draft,
+        flight_plan_id="",
+        operator_id="",
+        state=PlanState.ACCEPTED,
+        state_reason="",
+        create_time_s=0.0,
+        update_time_s=0.0,
+    )
+    return hashlib.sha256(repr(core).encode()).hexdigest()
+
+
+def _replay(seen: SubmissionOutcome, fingerprint: str) -> SubmissionOutcome:
+    if seen.request_fingerprint != fingerprint:
+        raise invalid(
+            "request_id",
+            f"was already used for a different flight plan ({seen.plan.flight_plan_id}); "
+            "use a new request id for a new plan",
+        )
+    return seen
+
+
+def _rejection_reason(verdict: Verdict, findings: ZoneFindings) -> str:
+    parts = []
+    if verdict.conflicts:
+        parts.append(f"conflicts with {len(verdict.conflicts)} plan(s)")
+    if findings.violations:
+        parts.append(f"enters {len(findings.violations)} forbidden geozone(s)")
+    return "; ".join(parts)
+
+
+def _everything(config: AirspaceConfig) -> tuple[AltitudeBand, TimeWindow]:
+    """The whole managed altitude range, at any time."""
+    return (
+        AltitudeBand(config.floor_m - 1e3, config.ceiling_m + 1e3),
+        TimeWindow(0.0, 1e12),
+    )

@@ -1,0 +1,189 @@
+"""The reservation index: H3 cells × altitude layers × time buckets.
+
+A footprint reserves every key whose cell, layer and bucket its nominal geometry comes within
+a margin of. With the margin of each plan set to its own tolerance plus half the separation
+minimum, two plans in conflict always share a key: at the moment of conflict, the point that
+splits the gap between them in proportion to their margins is within both margins, and its key
+is reserved by both. The index is a conservative pre-filter; the verdict stays exact geometry.
+
+Covering a straight leg: points are sampled along it, each sample's cell and its ``k``-ring are
+candidates, and a candidate is kept when its centre is within margin + circumradius of the leg.
+``k`` comes from the cell sizes measured over the deployment, so that every cell that can touch
+the widened leg is among the candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+import h3.api.basic_int as h3
+import numpy as np
+import shapely
+
+from airspace.config import AirspaceConfig
+from airspace.errors import ResourceExhausted
+from airspace.footprint import Footprint, MetricShape
+from airspace.geo import Projection
+
+Key = tuple[int, int, int]
+"""(H3 cell at the index resolution, altitude layer, time bucket)."""
+
+MAX_KEYS_PER_PLAN = 250_000
+_CIRCLE_SIDES_PER_QUADRANT = 8
+
+
+class ReservationGrid:
+    """Maps footprints to the index keys they reserve."""
+
+    def __init__(self, config: AirspaceConfig, projection: Projection) -> None:
+        self.resolution = config.index_resolution
+        self.layer_height_m = config.layer_height_m
+        self.bucket_s = config.time_bucket_s
+        self._projection = projection
+        self.circumradius_m, self.spacing_m = measure_cells(config, projection)
+        self._centres: dict[int, tuple[float, float]] = {}
+        self._disks: dict[tuple[int, int], list[int]] = {}
+
+    # -- keys --------------------------------------------------------------------------------
+    def keys(self, footprint: Footprint, margin_h_m: float, margin_v_m: float) -> frozenset[Key]:
+        """Every key the footprint, widened by the margins, touches."""
+        keys: set[Key] = set()
+        if footprint.track is not None:
+            pieces = list(self._track_pieces(footprint))
+            cells = self._cover_segments([(p[1], p[2]) for p in pieces], margin_h_m)
+            for (bucket, _, _, z_lo, z_hi), piece_cells in zip(pieces, cells, strict=True):
+                layers = self.layers(z_lo - margin_v_m, z_hi + margin_v_m)
+                self._add(keys, piece_cells, layers, (bucket,))
+        for volume in footprint.volumes:
+            cells_v = self.cover_shape(volume.shape, margin_h_m)
+            layers = self.layers(volume.lower_m - margin_v_m, volume.upper_m + margin_v_m)
+            self._add(keys, cells_v, layers, self.buckets(volume.start_s, volume.end_s))
+        return frozenset(keys)
+
+    def layers(self, lower_m: float, upper_m: float) -> range:
+        return range(
+            math.floor(lower_m / self.layer_height_m), math.floor(upper_m / self.layer_height_m) + 1
+        )
+
+    def buckets(self, start_s: float, end_s: float) -> range:
+        return range(math.floor(start_s / self.bucket_s), math.floor(end_s / self.bucket_s) + 1)
+
+    def _add(
+        self, keys: set[Key], cells: Iterable[int], layers: range, buckets: Iterable[int]
+    ) -> None:
+        cells = list(cells)
+        buckets = list(buckets)
+        if len(keys) + len(cells) * len(layers) * len(buckets) > MAX_KEYS_PER_PLAN:
+            raise ResourceExhausted(
+                f"the plan would reserve more than {MAX_KEYS_PER_PLAN} index keys; "
+                "split it into shorter or smaller plans",
+                reason="PLAN_TOO_LARGE",
+            )
+        keys.update((c, layer, b) for c in cells for layer in layers for b in buckets)
+
+    def _track_pieces(
+        self, footprint: Footprint
+    ) -> Iterator[tuple[int, tuple[float, float], tuple[float, float], float, float]]:
+        """(bucket, start xy, end xy, lowest z, highest z) of each leg cut at bucket edges."""
+        track = footprint.track
+        assert track is not None
+        t, x, y, z = track.t, track.x, track.y, track.z
+        for i in range(len(t) - 1):
+            t0, t1 = t[i], t[i + 1]
+            for bucket in self.buckets(t0, t1):
+                a = max(t0, bucket * self.bucket_s)
+                b = min(t1, (bucket + 1) * self.bucket_s)
+                fa, fb = (a - t0) / (t1 - t0), (b - t0) / (t1 - t0)
+                za, zb = z[i] + fa * (z[i + 1] - z[i]), z[i] + fb * (z[i + 1] - z[i])
+                yield (
+                    bucket,
+                    (x[i] + fa * (x[i + 1] - x[i]), y[i] + fa * (y[i + 1] - y[i])),
+                    (x[i] + fb * (x[i + 1] - x[i]), y[i] + fb * (y[i + 1] - y[i])),
+                    min(za, zb),
+                    max(za, zb),
+                )
+
+    # -- covers ------------------------------------------------------------------------------
+    def _cover_segments(
+        self, segments: list[tuple[tuple[float, float], tuple[float, float]]], margin_m: float
+    ) -> list[set[int]]:
+        """For each segment, the cells within ``margin_m`` of it."""
+        step = self.spacing_m / 2
+        reach = margin_m + 2 * self.circumradius_m + step / 2
+        k = max(1, math.ceil(reach / (self.spacing_m * math.sqrt(3) / 2)) - 1)
+        keep_within = margin_m + self.circumradius_m
+        counts: list[int] = []
+        xs: list[float] = []
+        ys: list[float] = []
+        for (ax, ay), (bx, by) in segments:
+            n = max(1, math.ceil(math.hypot(bx - ax, by - ay) / step) + 1)
+            counts.append(n)
+            fractions = [i / (n - 1) for i in range(n)] if n > 1 else [0.0]
+            xs.extend(ax + f * (bx - ax) for f in fractions)
+            ys.extend(ay + f * (by - ay) for f in fractions)
+        if not segments:
+            return []
+        lons, lats = self._projection.inverse_arrays(np.asarray(xs), np.asarray(ys))
+        sample_cells = [
+            h3.latlng_to_cell(lat, lon, self.resolution)
+            for lat, lon in zip(lats.tolist(), lons.tolist(), strict=True)
+        ]
+        out: list[set[int]] = []
+        start = 0
+        for ((ax, ay), (bx, by)), n in zip(segments, counts, strict=True):
+            candidates: set[int] = set()
+            for cell in set(sample_cells[start : start + n]):
+                candidates.update(self._disk(cell, k))
+            start += n
+            out.append(
+                {c for c in candidates if self._centre_to_segment(c, ax, ay, bx, by) <= keep_within}
+            )
+        return out
+
+    def _disk(self, cell: int, k: int) -> list[int]:
+        disk = self._disks.get((cell, k))
+        if disk is None:
+            disk = self._disks[(cell, k)] = h3.grid_disk(cell, k)
+        return disk
+
+    def cover_shape(self, shape: MetricShape, margin_m: float) -> set[int]:
+        """The cells within ``margin_m`` of a polygon or circle."""
+        reach = shape.radius_m + margin_m + self.circumradius_m + 1.0
+        reach /= math.cos(math.pi / (4 * _CIRCLE_SIDES_PER_QUADRANT))
+        area = shapely.segmentize(
+            shape.core.buffer(reach, quad_segs=_CIRCLE_SIDES_PER_QUADRANT), self.spacing_m / 4
+        )
+        xs, ys = area.exterior.coords.xy
+        lons, lats = self._projection.inverse_arrays(np.asarray(xs), np.asarray(ys))
+        ring = list(zip(lats.tolist(), lons.tolist(), strict=True))
+        return set(h3.h3shape_to_cells(h3.LatLngPoly(ring), self.resolution))
+
+    def _centre_to_segment(self, cell: int, ax: float, ay: float, bx: float, by: float) -> float:
+        centre = self._centres.get(cell)
+        if centre is None:
+            centre = self._projection.to_xy(*h3.cell_to_latlng(cell))
+            self._centres[cell] = centre
+        px, py = centre
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        f = 0.0 if length2 == 0 else min(1.0, max(0.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+        return math.hypot(px - ax - f * dx, py - ay - f * dy)
+
+
+def measure_cells(config: AirspaceConfig, projection: Projection) -> tuple[float, float]:
+    """(largest circumradius, smallest centre spacing) of index cells over the deployment, metres,
+    with a safety factor for the distortion between the sampled places."""
+    b = config.bounds
+    circumradius, spacing = 0.0, math.inf
+    for lat in np.linspace(b.min_lat, b.max_lat, 5):
+        for lon in np.linspace(b.min_lon, b.max_lon, 5):
+            cell = h3.latlng_to_cell(float(lat), float(lon), config.index_resolution)
+            cx, cy = projection.to_xy(*h3.cell_to_latlng(cell))
+            for vlat, vlon in h3.cell_to_boundary(cell):
+                vx, vy = projection.to_xy(vlat, vlon)
+                circumradius = max(circumradius, math.hypot(vx - cx, vy - cy))
+            for neighbour in h3.grid_ring(cell, 1):
+                nx, ny = projection.to_xy(*h3.cell_to_latlng(neighbour))
+                spacing = min(spacing, math.hypot(nx - cx, ny - cy))
+    return circumradius * 1.05 + 1.0, spacing * 0.95

@@ -1,0 +1,117 @@
+"""The synchronous client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar
+
+import grpc
+
+from airspace.sdk._errors import from_rpc_error
+from airspace.v1 import airspace_service_pb2 as airspace_pb
+from airspace.v1 import airspace_service_pb2_grpc as airspace_grpc
+from airspace.v1 import flight_plan_pb2, geozone_pb2
+from airspace.v1 import flight_plan_service_pb2 as plans_pb
+from airspace.v1 import flight_plan_service_pb2_grpc as plans_grpc
+
+R = TypeVar("R")
+DEFAULT_TIMEOUT_S = 10.0
+
+
+class AirspaceClient:
+    """A connection to one Airspace service, acting as one identity (its bearer token).
+
+    Every method raises an ``airspace.sdk.AirspaceError`` subclass when the call fails, e.g.
+    ``InvalidArgument`` with ``.violations`` naming each bad field.
+
+    >>> with AirspaceClient("localhost:50051", token="demo-operator") as client:
+    ...     plans = list(client.iter_flight_plans())
+    """
+
+    def __init__(self, target: str, token: str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self._channel = grpc.insecure_channel(target)
+        self._metadata = (("authorization", f"Bearer {token}"),)
+        self._timeout_s = timeout_s
+        self._airspace = airspace_grpc.AirspaceServiceStub(self._channel)
+        self._plans = plans_grpc.FlightPlanServiceStub(self._channel)
+
+    def __enter__(self) -> AirspaceClient:
+        return self
+
+    def __exit__(self, *exc: object | TracebackType) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def _call(self, method: Callable[..., R], request: Any) -> R:
+        try:
+            return method(request, metadata=self._metadata, timeout=self._timeout_s)
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+
+    # -- flight plans ------------------------------------------------------------------------
+    def submit_flight_plan(
+        self, plan: flight_plan_pb2.FlightPlan, request_id: str
+    ) -> plans_pb.SubmitFlightPlanResponse:
+        """Submit a plan; the answer says ACCEPTED or REJECTED with every reason.
+
+        Reusing ``request_id`` for a retry returns the first answer and never books twice.
+        """
+        return self._call(
+            self._plans.SubmitFlightPlan,
+            plans_pb.SubmitFlightPlanRequest(request_id=request_id, flight_plan=plan),
+        )
+
+    def get_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
+        request = plans_pb.GetFlightPlanRequest(flight_plan_id=flight_plan_id)
+        return self._call(self._plans.GetFlightPlan, request).flight_plan
+
+    def iter_flight_plans(
+        self, states: list[int] | None = None, page_size: int = 100
+    ) -> Iterator[flight_plan_pb2.FlightPlan]:
+        """Every visible plan (optionally only in ``states``), fetching pages as needed."""
+        token = ""
+        while True:
+            request = plans_pb.ListFlightPlansRequest(
+                states=states or [], page_size=page_size, page_token=token
+            )
+            page = self._call(self._plans.ListFlightPlans, request)
+            yield from page.flight_plans
+            token = page.next_page_token
+            if not token:
+                return
+
+    def cancel_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
+        request = plans_pb.CancelFlightPlanRequest(flight_plan_id=flight_plan_id)
+        return self._call(self._plans.CancelFlightPlan, request).flight_plan
+
+    def activate_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
+        request = plans_pb.ActivateFlightPlanRequest(flight_plan_id=flight_plan_id)
+        return self._call(self._plans.ActivateFlightPlan, request).flight_plan
+
+    def end_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
+        request = plans_pb.EndFlightPlanRequest(flight_plan_id=flight_plan_id)
+        return self._call(self._plans.EndFlightPlan, request).flight_plan
+
+    # -- geozones ----------------------------------------------------------------------------
+    def iter_geozones(self, page_size: int = 100) -> Iterator[geozone_pb2.Geozone]:
+        token = ""
+        while True:
+            request = airspace_pb.ListGeozonesRequest(page_size=page_size, page_token=token)
+            page = self._call(self._airspace.ListGeozones, request)
+            yield from page.geozones
+            token = page.next_page_token
+            if not token:
+                return
+
+    def import_geozones(self, content: bytes, fmt: str = "geojson") -> list[geozone_pb2.Geozone]:
+        """Import a GeoJSON (``fmt="geojson"``) or ED-269 (``fmt="ed269"``) document; all or
+        nothing. Regulators only."""
+        formats = {
+            "geojson": airspace_pb.GEOZONE_FORMAT_GEOJSON,
+            "ed269": airspace_pb.GEOZONE_FORMAT_ED269,
+        }
+        request = airspace_pb.ImportGeozonesRequest(format=formats[fmt], content=content)
+        return list(self._call(self._airspace.ImportGeozones, request).geozones)

@@ -1,0 +1,1 @@
+"""The gRPC server: servicers that adapt the use cases, and the process that hosts them."""

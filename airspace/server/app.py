@@ -1,0 +1,89 @@
+"""The Airspace gRPC server: the use cases wired to a store, with health and reflection."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from airspace.clock import Clock, SystemClock
+from airspace.deconfliction import Deconflictor
+from airspace.flight_plans import FlightPlanBook
+from airspace.geozones import GeozoneRegistry
+from airspace.server.airspace_servicer import AirspaceServicer
+from airspace.server.flight_plan_servicer import FlightPlanServicer
+from airspace.server.guard import CallGuard
+from airspace.server.settings import ServerSettings
+from airspace.store import Store
+from airspace.store.memory import MemoryStore
+from airspace.v1 import (
+    airspace_service_pb2,
+    airspace_service_pb2_grpc,
+    flight_plan_service_pb2,
+    flight_plan_service_pb2_grpc,
+)
+from airspace.zone_formats import load_demo_city
+from airspace.zones import ZoneChecker
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAMES = (
+    airspace_service_pb2.DESCRIPTOR.services_by_name["AirspaceService"].full_name,
+    flight_plan_service_pb2.DESCRIPTOR.services_by_name["FlightPlanService"].full_name,
+)
+
+
+class AirspaceServer:
+    """One replica of the service. ``await start()``, then ``await stop()``."""
+
+    def __init__(
+        self,
+        settings: ServerSettings,
+        store: Store | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store or MemoryStore()
+        self.clock = clock or SystemClock()
+        deconflictor = Deconflictor(settings.airspace)
+        zones = ZoneChecker(deconflictor)
+        self.flight_plans = FlightPlanBook(self.store, deconflictor, zones, self.clock)
+        self.geozones = GeozoneRegistry(self.store, deconflictor, zones, self.clock)
+        self._server: grpc.aio.Server | None = None
+        self.port = 0
+
+    async def start(self) -> int:
+        """Listen and serve; returns the bound port."""
+        if self.settings.demo_city and not await self.store.list_zones():
+            await self.store.put_zones(load_demo_city())
+        server = grpc.aio.server(interceptors=[CallGuard(self.settings.identities)])
+        airspace_service_pb2_grpc.add_AirspaceServiceServicer_to_server(
+            AirspaceServicer(self.geozones), server
+        )
+        flight_plan_service_pb2_grpc.add_FlightPlanServiceServicer_to_server(
+            FlightPlanServicer(self.flight_plans), server
+        )
+        health_servicer = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        reflection.enable_server_reflection(
+            (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        )
+        self.port = server.add_insecure_port(f"{self.settings.host}:{self.settings.port}")
+        await server.start()
+        for name in ("", *SERVICE_NAMES):
+            await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._server = server
+        log.info("airspace serving on %s:%d", self.settings.host, self.port)
+        return self.port
+
+    async def wait(self) -> None:
+        assert self._server is not None
+        await self._server.wait_for_termination()
+
+    async def stop(self, grace_s: float = 1.0) -> None:
+        if self._server is not None:
+            await self._server.stop(grace_s)
+            self._server = None
+        await self.store.close()

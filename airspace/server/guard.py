@@ -1,0 +1,161 @@
+"""One interceptor for every call: who is calling, and errors as gRPC statuses.
+
+Authentication: ``authorization: Bearer <token>`` metadata, looked up by its SHA-256 digest so
+that the comparison time does not depend on how much of a guess was right. Errors: each
+``AirspaceError`` becomes its canonical status with ``google.rpc.ErrorInfo`` (a stable reason)
+and, for bad input, ``google.rpc.BadRequest`` field violations. Anything else is logged here and
+reaches the client only as INTERNAL — never a stack trace.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from airspace import errors
+from airspace.model import Identity
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "airspace.dev"
+OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+"""Methods anyone may call: health checks and server reflection."""
+
+STATUS_OF: dict[type[errors.AirspaceError], grpc.StatusCode] = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
+}
+
+_caller: contextvars.ContextVar[Identity] = contextvars.ContextVar("airspace_caller")
+
+
+def caller() -> Identity:
+    """The authenticated identity of the current call."""
+    return _caller.get()
+
+
+def token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def rich_status(exc: errors.AirspaceError) -> grpc.Status:
+    code = STATUS_OF.get(type(exc), grpc.StatusCode.UNKNOWN)
+    details = []
+    info = error_details_pb2.ErrorInfo(reason=exc.reason, domain=DOMAIN)
+    details.append(_pack(info))
+    if isinstance(exc, errors.InvalidArgument):
+        bad = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(
+                    field=v.field, description=v.description
+                )
+                for v in exc.violations
+            ]
+        )
+        details.append(_pack(bad))
+    status = status_pb2.Status(
+        code=getattr(code_pb2, code.name), message=exc.message, details=details
+    )
+    return rpc_status.to_status(status)
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+class CallGuard(grpc.aio.ServerInterceptor):
+    """Authenticates every call and turns domain errors into statuses."""
+
+    def __init__(self, identities: Mapping[str, Identity]) -> None:
+        self._by_digest = {token_digest(t): i for t, i in identities.items()}
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None or details.method.startswith(OPEN_PREFIXES):
+            return handler
+        kwargs = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(self._unary(handler.unary_unary), **kwargs)
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(self._unary(handler.stream_unary), **kwargs)
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._stream(handler.unary_stream), **kwargs
+            )
+        return grpc.stream_stream_rpc_method_handler(self._stream(handler.stream_stream), **kwargs)
+
+    def _identify(self, context: grpc.aio.ServicerContext) -> Identity:
+        metadata = dict(context.invocation_metadata() or ())
+        header = metadata.get("authorization", "")
+        if not isinstance(header, str) or not header.lower().startswith("bearer "):
+            raise errors.Unauthenticated(
+                "send 'authorization: Bearer <token>' metadata", reason="MISSING_TOKEN"
+            )
+        identity = self._by_digest.get(token_digest(header[7:].strip()))
+        if identity is None:
+            raise errors.Unauthenticated("the token is not valid", reason="INVALID_TOKEN")
+        return identity
+
+    def _unary(self, behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            token = None
+            try:
+                token = _caller.set(self._identify(context))
+                return await behavior(request, context)
+            except Exception as exc:  # the one place errors become statuses
+                await _abort(context, exc)
+            finally:
+                if token is not None:
+                    _caller.reset(token)
+
+        return guarded
+
+    def _stream(
+        self, behavior: Callable[..., AsyncIterator[Any]]
+    ) -> Callable[..., AsyncIterator[Any]]:
+        async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            token = None
+            try:
+                token = _caller.set(self._identify(context))
+                async for response in behavior(request, context):
+                    yield response
+            except Exception as exc:  # the one place errors become statuses
+                await _abort(context, exc)
+            finally:
+                if token is not None:
+                    _caller.reset(token)
+
+        return guarded
+
+
+async def _abort(context: grpc.aio.ServicerContext, exc: Exception) -> None:
+    if isinstance(exc, grpc.aio.AbortError):
+        raise exc
+    if isinstance(exc, errors.AirspaceError):
+        status = rich_status(exc)
+        await context.abort(status.code, status.details, status.trailing_metadata)
+    log.exception("internal error")
+    await context.abort(grpc.StatusCode.INTERNAL, "internal error; the server log has details")

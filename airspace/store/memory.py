@@ -1,0 +1,142 @@
+"""The embedded store: everything in process memory, guarded by one asyncio lock."""
+
+from __future__ import annotations
+
+import asyncio
+from bisect import bisect_right, insort
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
+from airspace.grid import Key
+from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
+from airspace.store import Decide, Submission
+
+
+class MemoryStore:
+    """A ``Store`` in one process: fast, and gone when the process ends."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._zones: dict[str, Geozone] = {}
+        self._plans: dict[str, FlightPlan] = {}
+        self._plan_ids: list[str] = []
+        self._keys_of: dict[str, frozenset[Key]] = {}
+        self._holders: defaultdict[Key, set[str]] = defaultdict(set)
+        self._submissions: dict[tuple[str, str], SubmissionOutcome] = {}
+
+    # -- geozones ----------------------------------------------------------------------------
+    async def list_zones(self) -> list[Geozone]:
+        return [self._zones[k] for k in sorted(self._zones)]
+
+    async def get_zone(self, zone_id: str) -> Geozone | None:
+        return self._zones.get(zone_id)
+
+    async def put_zones(self, zones: Sequence[Geozone], *, create_only: bool = False) -> None:
+        async with self._lock:
+            if create_only:
+                taken = sorted(z.geozone_id for z in zones if z.geozone_id in self._zones)
+                if taken:
+                    raise AlreadyExists(f"geozone {', '.join(taken)} already exists")
+            self._zones.update((z.geozone_id, z) for z in zones)
+
+    async def delete_zone(self, zone_id: str) -> bool:
+        async with self._lock:
+            return self._zones.pop(zone_id, None) is not None
+
+    # -- flight plans ------------------------------------------------------------------------
+    async def get_plan(self, plan_id: str) -> FlightPlan | None:
+        return self._plans.get(plan_id)
+
+    async def list_plans(
+        self,
+        *,
+        operator_id: str | None,
+        states: frozenset[PlanState],
+        after_id: str,
+        limit: int,
+    ) -> list[FlightPlan]:
+        out: list[FlightPlan] = []
+        for plan_id in self._plan_ids[bisect_right(self._plan_ids, after_id) :]:
+            plan = self._plans[plan_id]
+            if operator_id is not None and plan.operator_id != operator_id:
+                continue
+            if states and plan.state not in states:
+                continue
+            out.append(plan)
+            if len(out) >= limit:
+                break
+        return out
+
+    async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
+        return [self._plans[i] for i in sorted(self._holder_ids(keys))]
+
+    async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:
+        return self._submissions.get((operator_id, request_id))
+
+    async def submit(self, submission: Submission, decide: Decide) -> SubmissionOutcome:
+        async with self._lock:
+            seen = self._submissions.get((submission.operator_id, submission.request_id))
+            if seen is not None:
+                return seen
+            candidates = [self._plans[i] for i in sorted(self._holder_ids(submission.keys))]
+            outcome = decide(candidates)
+            plan = outcome.plan
+            for preempted_id in outcome.preempted_plan_ids:
+                victim = self._plans[preempted_id]
+                reason = f"preempted by higher-priority plan {plan.flight_plan_id}"
+                self._set(victim.with_state(PlanState.PREEMPTED, reason, plan.create_time_s))
+            self._set(plan, submission.keys if outcome.accepted else frozenset())
+            self._submissions[(submission.operator_id, submission.request_id)] = outcome
+            return outcome
+
+    async def transition(
+        self,
+        plan_id: str,
+        allowed_from: frozenset[PlanState],
+        to: PlanState,
+        reason: str,
+        time_s: float,
+    ) -> FlightPlan:
+        async with self._lock:
+            plan = self._plans.get(plan_id)
+            if plan is None:
+                raise NotFound(f"flight plan {plan_id!r} does not exist")
+            if plan.state not in allowed_from:
+                raise FailedPrecondition(
+                    f"flight plan {plan_id} is {plan.state.value}; it cannot become {to.value}",
+                    reason="STATE_TRANSITION_NOT_ALLOWED",
+                )
+            updated = plan.with_state(to, reason, time_s)
+            self._set(updated)
+            return updated
+
+    async def close(self) -> None:
+        return None
+
+    # -- internals ---------------------------------------------------------------------------
+    def _holder_ids(self, keys: Iterable[Key]) -> set[str]:
+        ids: set[str] = set()
+        holders = self._holders
+        for key in keys:
+            found = holders.get(key)
+            if found:
+                ids |= found
+        return ids
+
+    def _set(self, plan: FlightPlan, keys: frozenset[Key] | None = None) -> None:
+        """Store a plan; reserve ``keys`` for it, or release its keys when it stops holding."""
+        plan_id = plan.flight_plan_id
+        if plan_id not in self._plans:
+            insort(self._plan_ids, plan_id)
+        self._plans[plan_id] = plan
+        if keys:
+            self._keys_of[plan_id] = keys
+            for key in keys:
+                self._holders[key].add(plan_id)
+        elif not plan.state.holds_airspace:
+            for key in self._keys_of.pop(plan_id, ()):
+                holders = self._holders[key]
+                holders.discard(plan_id)
+                if not holders:
+                    del self._holders[key]

@@ -1,0 +1,101 @@
+"""Shared fixtures: a real Airspace server on a free loopback port, and clients for it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from airspace.clock import ManualClock
+from airspace.sdk import AirspaceClient
+from airspace.server.app import AirspaceServer
+from airspace.server.settings import ServerSettings
+from airspace.store.memory import MemoryStore
+
+T0 = 1_796_112_000.0
+"""2026-12-01T08:00:00Z: the tests' 'now'."""
+
+
+@dataclass
+class RunningServer:
+    target: str
+    clock: ManualClock
+    server: AirspaceServer
+
+
+class ServerThread:
+    """Runs an ``AirspaceServer`` on its own event loop in a background thread."""
+
+    def __init__(self, server: AirspaceServer) -> None:
+        self.server = server
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._stopped: asyncio.Event | None = None
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        self._stopped = asyncio.Event()
+        try:
+            await self.server.start()
+        except BaseException as exc:  # reported to the test thread below
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        await self._stopped.wait()
+        await self.server.stop(0.5)
+
+    def start(self) -> int:
+        self._thread.start()
+        self._ready.wait(30)
+        if self._error is not None:
+            raise self._error
+        return self.server.port
+
+    def stop(self) -> None:
+        assert self._stopped is not None
+        self._loop.call_soon_threadsafe(self._stopped.set)
+        self._thread.join(10)
+        self._loop.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture
+def running(clock: ManualClock) -> Iterator[RunningServer]:
+    settings = ServerSettings(host="127.0.0.1", port=0)
+    thread = ServerThread(AirspaceServer(settings, store=MemoryStore(), clock=clock))
+    port = thread.start()
+    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server)
+    thread.stop()
+
+
+def _client(running: RunningServer, token: str) -> Iterator[AirspaceClient]:
+    with AirspaceClient(running.target, token=token) as client:
+        yield client
+
+
+@pytest.fixture
+def operator(running: RunningServer) -> Iterator[AirspaceClient]:
+    yield from _client(running, "demo-operator")
+
+
+@pytest.fixture
+def other_operator(running: RunningServer) -> Iterator[AirspaceClient]:
+    yield from _client(running, "demo-operator-2")
+
+
+@pytest.fixture
+def regulator(running: RunningServer) -> Iterator[AirspaceClient]:
+    yield from _client(running, "demo-regulator")
