@@ -72,8 +72,12 @@ def delivery(
 
 
 def area_plan(
-    start_s: float, end_s: float, center: tuple[float, float], radius_m: float,
-    lower_m: float = 0.0, upper_m: float = 80.0,
+    start_s: float,
+    end_s: float,
+    center: tuple[float, float],
+    radius_m: float,
+    lower_m: float = 0.0,
+    upper_m: float = 80.0,
 ) -> flight_plan_pb2.FlightPlan:
     """An inspection over a circle: the ASTM F3548 volume shape."""
     return flight_plan_pb2.FlightPlan(
@@ -85,7 +89,9 @@ def area_plan(
                 flight_plan_pb2.Volume4D(
                     area=common_pb2.Area(
                         circle=common_pb2.Circle(
-                            center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
+                            center=common_pb2.LatLng(
+                                latitude_deg=center[0], longitude_deg=center[1]
+                            ),
                             radius_m=radius_m,
                         )
                     ),

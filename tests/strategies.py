@@ -264,21 +264,43 @@ def near_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
     return translated(
         plan,
         plan_id,
-        dx=draw(st.floats(-90.0, 90.0)),
-        dy=draw(st.floats(-90.0, 90.0)),
-        dz=draw(st.floats(-25.0, 25.0)),
-        dt=draw(st.floats(-20.0, 20.0)),
+        dx=draw(st.floats(-150.0, 150.0)),
+        dy=draw(st.floats(-150.0, 150.0)),
+        dz=draw(st.floats(-40.0, 40.0)),
+        dt=draw(st.floats(-60.0, 60.0)),
     )
 
 
 @st.composite
-def plan_pairs(draw: st.DrawFn) -> tuple[FlightPlan, FlightPlan]:
-    """Two plans, independent or one a nudged copy of the other with a new tolerance."""
-    a = draw(plans("a"))
+def offset_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
+    """``plan`` moved rigidly (no time shift) to just inside or outside one of the minima.
+
+    A trajectory and its copy stay exactly (dx, dy, dz) apart, so the pair sits a few metres
+    from the boundary; a volume overlaps its copy in the plane, so only the vertical one counts.
+    """
+    tolerance = draw(tolerances())
+    h_limit, v_limit = _limits(plan.tolerance, tolerance)
+    ux, uy = draw(unit_vectors())
+    nudge = draw(st.floats(-3.0, 3.0))
     if draw(st.booleans()):
+        distance, dz = h_limit + nudge, draw(st.floats(0.0, v_limit + 5))
+    else:
+        distance, dz = draw(st.floats(0.0, h_limit + 5)), v_limit + nudge
+    dz *= draw(st.sampled_from([1.0, -1.0]))
+    copy = translated(plan, plan_id, ux * distance, uy * distance, dz, 0.0)
+    return replace(copy, tolerance=tolerance)
+
+
+@st.composite
+def plan_pairs(draw: st.DrawFn) -> tuple[FlightPlan, FlightPlan]:
+    """Two plans: independent, or the second a nudged or a rigidly offset copy of the first."""
+    a = draw(plans("a"))
+    kind = draw(st.sampled_from(["independent", "near", "offset"]))
+    if kind == "independent":
         return a, draw(plans("b"))
-    b = replace(draw(near_copies(a, "b")), tolerance=draw(tolerances()))
-    return a, b
+    if kind == "near":
+        return a, replace(draw(near_copies(a, "b")), tolerance=draw(tolerances()))
+    return a, draw(offset_copies(a, "b"))
 
 
 @st.composite
@@ -289,7 +311,8 @@ def plan_lists(draw: st.DrawFn, min_size: int = 20, max_size: int = 60) -> list[
     for i in range(n):
         if result and draw(st.integers(0, 3)) == 0:
             base = draw(st.sampled_from(result))
-            result.append(draw(near_copies(base, f"p{i}")))
+            copies = st.one_of(near_copies(base, f"p{i}"), offset_copies(base, f"p{i}"))
+            result.append(draw(copies))
         else:
             result.append(draw(plans(f"p{i}")))
     return result
@@ -480,7 +503,7 @@ def h3_edge_cases(draw: st.DrawFn) -> Case:
     here = latlng(draw(coords), draw(coords))
     (mx, my), (ex, ey) = _h3_edge(here.lat, here.lon)
     nx, ny = -ey, ex
-    gap = draw(st.one_of(st.floats(0.5, 6.0), st.floats(0.5, h_limit + 10)))
+    gap = draw(st.one_of(st.floats(0.5, 6.0), st.floats(h_limit - 10, h_limit + 10)))
     inner = draw(st.floats(0.0, 1.0)) * gap
     dz = draw(st.floats(0.0, v_limit + 5))
     gap, dz = _off_boundary(gap, h_limit), _off_boundary(dz, v_limit)
@@ -507,7 +530,9 @@ def layer_edge_cases(draw: st.DrawFn) -> Case:
     _, v_limit = _limits(tol_a, tol_b)
     layer = CONFIG.layer_height_m
     boundary = layer * draw(st.integers(1, int(CONFIG.ceiling_m / layer) - 1))
-    dz = _off_boundary(draw(st.one_of(st.floats(0.01, 3.0), st.floats(0.01, v_limit + 5))), v_limit)
+    dz = _off_boundary(
+        draw(st.one_of(st.floats(0.01, 3.0), st.floats(v_limit - 3, v_limit + 5))), v_limit
+    )
     below = draw(st.floats(0.0, 1.0)) * dz
     za, zb = boundary - below, boundary - below + dz
     while za < 0:  # move by whole layers: still straddling a layer boundary

@@ -73,6 +73,12 @@ def load_document(content: bytes | str, document_kind: str) -> object:
             [FieldViolation(DOCUMENT_FIELD, description)],
             f"invalid {document_kind} document: {description}",
         ) from exc
+    except RecursionError as exc:
+        description = "JSON nested too deeply"
+        raise InvalidArgument(
+            [FieldViolation(DOCUMENT_FIELD, description)],
+            f"invalid {document_kind} document: {description}",
+        ) from exc
     return document
 
 

@@ -57,12 +57,16 @@ class _DailyPeriod:
 
 
 def applicability(value: object, path: str, problems: Problems, span: Span) -> Applicability | None:
+    """When a zone applies: the union of its periods (a single object is one period)."""
     if value is None:
         return Applicability(always=True)
-    entries = as_list(value, path, problems)
-    if entries is None:
-        return None
-    periods = [_period(entry, item(path, i), problems, span) for i, entry in enumerate(entries)]
+    if isinstance(value, dict):
+        periods = [_period(value, path, problems, span)]
+    else:
+        entries = as_list(value, path, problems)
+        if entries is None:
+            return None
+        periods = [_period(entry, item(path, i), problems, span) for i, entry in enumerate(entries)]
     valid = [p for p in periods if p is not None]
     if len(valid) < len(periods):
         return None

@@ -18,18 +18,18 @@ each part becomes an Airspace ``Geozone``:
 - ``horizontalProjection``: a ``Polygon`` (``coordinates``: one ring of ``[longitude,
   latitude]``; closing the ring is optional; no holes) or a ``Circle`` (``center``
   ``[longitude, latitude]`` and ``radius``).
-- ``applicability`` (absent or empty: always). Each entry is a period; the zone applies
-  during their union. ``permanent`` ``YES`` applies always (its dates are ignored) unless a
-  weekly ``schedule`` is given; ``NO`` (temporary) needs ``startDateTime`` and
-  ``endDateTime`` and applies between them. Without ``permanent`` an entry with a date is
-  temporary, one without is permanent. A weekly ``schedule`` (``day``: ``MON`` … ``SUN`` or
-  ``ANY``; ``startTime``/``endTime`` ``HH:MM[:SS]`` with an optional offset, UTC when none;
-  ``24:00`` ends a day; an end before the start runs past midnight) is expanded into
+- ``applicability`` (absent or empty: always): an array of periods (or one period object);
+  the zone applies during their union. ``permanent`` ``YES`` applies always (its dates are
+  ignored) unless a weekly ``schedule`` is given; ``NO`` (temporary) needs ``startDateTime``
+  and ``endDateTime`` and applies between them. Without ``permanent`` an entry with a date
+  is temporary, one without is permanent. A weekly ``schedule`` (``day``: ``MON`` … ``SUN``
+  or ``ANY``; ``startTime``/``endTime`` ``HH:MM[:SS]`` with an optional offset, UTC when
+  none; ``24:00`` ends a day; an end before the start runs past midnight) is expanded into
   absolute windows from max(now, ``startDateTime``) until min(``endDateTime``, now + the
   longest plan lead + one day): plans cannot start later than that, and importing again
   extends it. A scheduled zone with no window in that span is not imported.
-- ``message``, ``restrictionConditions`` and each ``zoneAuthority`` (name, service, contact,
-  purpose, ``intervalBefore``) are joined into the zone's message.
+- ``message``, ``restrictionConditions`` and each ``zoneAuthority`` (an array, or one object;
+  name, service, contact, purpose, ``intervalBefore``) are joined into the zone's message.
 - ``extendedProperties.authorized_operator_ids`` (an Airspace extension; ED-269 has no such
   field) lists the operators allowed through a restricted zone.
 
@@ -378,10 +378,13 @@ def _authorities(value: object, path: str, problems: Problems) -> list[str] | No
     authorities_path = member(path, "zoneAuthority")
     if value is None:
         return []
-    entries = as_list(value, authorities_path, problems)
-    if entries is None:
-        return None
-    texts = [_authority(e, item(authorities_path, i), problems) for i, e in enumerate(entries)]
+    if isinstance(value, dict):  # some publishers give one authority as an object
+        texts = [_authority(value, authorities_path, problems)]
+    else:
+        entries = as_list(value, authorities_path, problems)
+        if entries is None:
+            return None
+        texts = [_authority(e, item(authorities_path, i), problems) for i, e in enumerate(entries)]
     valid = [t for t in texts if t is not None]
     return [t for t in valid if t] if len(valid) == len(texts) else None
 

@@ -66,7 +66,9 @@ def test_parallel_tracks(offset: float, expected: bool) -> None:
     assert conflicts(east("a", 0.0, 40.0), east("b", offset, 40.0), CONFIG) is expected
 
 
-@pytest.mark.parametrize(("dz", "expected"), [(20.0, False), (15.001, False), (14.999, True), (10.0, True)])
+@pytest.mark.parametrize(
+    ("dz", "expected"), [(20.0, False), (15.001, False), (14.999, True), (10.0, True)]
+)
 def test_parallel_40_m_apart_with_vertical_offset(dz: float, expected: bool) -> None:
     assert conflicts(east("a", 0.0, 40.0), east("b", 40.0, 40.0 + dz), CONFIG) is expected
 

@@ -1,0 +1,365 @@
+"""The ``airspace`` command: run the service, and talk to it as an operator or regulator.
+
+Exit codes: 0 success, 1 the service refused the request (the message says why), 2 bad usage,
+3 the service could not be reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from google.protobuf import json_format
+from rich.console import Console
+from rich.table import Table
+
+from airspace.errors import AirspaceError, InvalidArgument, Unavailable
+from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
+from airspace.timestamps import from_timestamp
+from airspace.v1 import flight_plan_pb2, geozone_pb2
+
+T = TypeVar("T")
+console = Console()
+errors_out = Console(stderr=True)
+
+EXIT_REFUSED, EXIT_UNREACHABLE = 1, 3
+
+
+@click.group()
+@click.option(
+    "--target",
+    envvar="AIRSPACE_TARGET",
+    default="localhost:50051",
+    show_default=True,
+    help="host:port of the service (env AIRSPACE_TARGET).",
+)
+@click.option(
+    "--token",
+    envvar="AIRSPACE_TOKEN",
+    default="demo-operator",
+    show_default=True,
+    help="Bearer token (env AIRSPACE_TOKEN). A bare `airspace serve` accepts "
+    "demo-operator, demo-operator-2 and demo-regulator.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.pass_context
+def cli(ctx: click.Context, target: str, token: str, as_json: bool) -> None:
+    """Airspace: low-altitude traffic management for city drone traffic."""
+    ctx.obj = {"target": target, "token": token, "json": as_json}
+
+
+@contextmanager
+def _client(ctx: click.Context) -> Iterator[AirspaceClient]:
+    with AirspaceClient(ctx.obj["target"], ctx.obj["token"]) as client:
+        yield client
+
+
+def _run(ctx: click.Context, call: Callable[[AirspaceClient], T]) -> T:
+    """Call the service; turn its errors into a readable message and an exit code."""
+    try:
+        with _client(ctx) as client:
+            return call(client)
+    except Unavailable as exc:
+        errors_out.print(f"[red]cannot reach {ctx.obj['target']}:[/] {exc.message}")
+        sys.exit(EXIT_UNREACHABLE)
+    except InvalidArgument as exc:
+        errors_out.print("[red]invalid request:[/]")
+        for v in exc.violations:
+            errors_out.print(f"  {v.field}: {v.description}")
+        sys.exit(EXIT_REFUSED)
+    except AirspaceError as exc:
+        errors_out.print(f"[red]{type(exc).__name__}:[/] {exc.message}")
+        sys.exit(EXIT_REFUSED)
+
+
+def _print_json(message: Any) -> None:
+    if hasattr(message, "DESCRIPTOR"):
+        message = json_format.MessageToDict(message, preserving_proto_field_name=True)
+    click.echo(json.dumps(message, indent=2))
+
+
+def _when(ts: Any) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(from_timestamp(ts)))
+
+
+# -- serve -----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default=None, help="Interface to listen on [default: 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port to listen on [default: 50051].")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, path_type=Path),
+    help="TOML settings file (see airspace/server/settings.py).",
+)
+@click.option("--no-demo-city", is_flag=True, help="Start with no geozones.")
+def serve(host: str | None, port: int | None, config_path: Path | None, no_demo_city: bool) -> None:
+    """Run the service on the embedded in-memory store.
+
+    Example: airspace serve --port 50051
+    """
+    # The server's modules (h3, shapely, pyproj) load only for `serve`: the client commands
+    # need nothing but grpc.
+    from airspace.server.app import AirspaceServer
+    from airspace.server.settings import ServerSettings, SettingsError, load_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings(config_path) if config_path else ServerSettings()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+    settings = replace(
+        settings,
+        host=host or settings.host,
+        port=settings.port if port is None else port,
+        demo_city=settings.demo_city and not no_demo_city,
+    )
+    if settings.uses_demo_tokens:
+        errors_out.print(
+            "[yellow]using the demo tokens: demo-operator, demo-operator-2, "
+            "demo-regulator (pass --config to set real ones)[/]"
+        )
+    asyncio.run(_serve(AirspaceServer(settings)))
+
+
+async def _serve(server: Any) -> None:
+    await server.start()
+    console.print(f"airspace serving on {server.settings.host}:{server.port} (Ctrl-C to stop)")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.stop(2.0)
+
+
+# -- zones -----------------------------------------------------------------------------------
+@cli.group()
+def zones() -> None:
+    """Geozones: list them, import GeoJSON or ED-269 (regulators)."""
+
+
+@zones.command("list")
+@click.pass_context
+def zones_list(ctx: click.Context) -> None:
+    """List every geozone.
+
+    Example: airspace zones list
+    """
+    found = _run(ctx, lambda c: list(c.iter_geozones()))
+    if ctx.obj["json"]:
+        _print_json([json_format.MessageToDict(z, preserving_proto_field_name=True) for z in found])
+        return
+    table = Table("id", "name", "kind", "altitude (m)", "schedule")
+    for z in found:
+        kind = geozone_pb2.GeozoneKind.Name(z.kind).removeprefix("GEOZONE_KIND_").lower()
+        schedule = (
+            "always"
+            if not z.schedule
+            else f"{len(z.schedule)} window(s) from {_when(z.schedule[0].start_time)}"
+        )
+        table.add_row(
+            z.geozone_id, z.name, kind, f"{z.altitude.lower_m:g}–{z.altitude.upper_m:g}", schedule
+        )
+    console.print(table)
+
+
+@zones.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "ed269"]),
+    default=None,
+    help="Document format [default: from the file, ED-269 if it has 'features' without a 'type']",
+)
+@click.pass_context
+def zones_import(ctx: click.Context, path: Path, fmt: str | None) -> None:
+    """Import geozones from a GeoJSON or ED-269 file: all of them, or none.
+
+    Example: AIRSPACE_TOKEN=demo-regulator airspace zones import zones.geojson
+    """
+    content = path.read_bytes()
+    fmt = fmt or _guess_format(content)
+    imported = _run(ctx, lambda c: c.import_geozones(content, fmt))
+    if ctx.obj["json"]:
+        _print_json(
+            [json_format.MessageToDict(z, preserving_proto_field_name=True) for z in imported]
+        )
+        return
+    console.print(
+        f"imported {len(imported)} geozone(s): " + ", ".join(z.geozone_id for z in imported)
+    )
+
+
+def _guess_format(content: bytes) -> str:
+    try:
+        document = json.loads(content)
+    except ValueError:
+        return "geojson"
+    return "geojson" if isinstance(document, dict) and "type" in document else "ed269"
+
+
+# -- plans -----------------------------------------------------------------------------------
+@cli.group()
+def plans() -> None:
+    """Flight plans: submit, list, show, activate, end, cancel."""
+
+
+@plans.command("submit")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--request-id",
+    default=None,
+    help="Idempotency key; reuse it to retry safely [default: a new UUID].",
+)
+@click.option(
+    "--depart-in",
+    type=float,
+    default=None,
+    help="Seconds from now for a GeoJSON plan whose times are relative.",
+)
+@click.pass_context
+def plans_submit(
+    ctx: click.Context, path: Path, request_id: str | None, depart_in: float | None
+) -> None:
+    """Submit a flight plan from a GeoJSON Feature or a protobuf-JSON FlightPlan.
+
+    Example: airspace plans submit examples/delivery.geojson --depart-in 300
+    """
+    plan = _read_plan(path, None if depart_in is None else time.time() + depart_in)
+    answer = _run(ctx, lambda c: c.submit_flight_plan(plan, request_id or str(uuid.uuid4())))
+    if ctx.obj["json"]:
+        _print_json(answer)
+        return
+    state = flight_plan_pb2.FlightPlanState.Name(answer.flight_plan.state)
+    console.print(f"{answer.flight_plan.flight_plan_id}: [bold]{state.split('_')[-1]}[/]")
+    for c in answer.conflicts:
+        console.print(
+            f"  conflict with {c.flight_plan_id} at {_when(c.time)} near "
+            f"({c.position.latitude_deg:.5f}, {c.position.longitude_deg:.5f}) "
+            f"{c.altitude_m:.0f} m: {c.horizontal_separation_m:.1f} m apart horizontally, "
+            f"{c.vertical_separation_m:.1f} m vertically"
+        )
+    for v in [*answer.geozone_violations, *answer.advisories]:
+        console.print(f"  geozone {v.geozone_id} ({v.name}) at {_when(v.time)}: {v.reason}")
+    for preempted in answer.preempted_flight_plan_ids:
+        console.print(f"  preempted {preempted}")
+    if answer.HasField("suggested_alternative"):
+        console.print(f"  suggestion: {answer.suggested_alternative.description}")
+    if answer.flight_plan.state != flight_plan_pb2.FLIGHT_PLAN_STATE_ACCEPTED:
+        sys.exit(EXIT_REFUSED)
+
+
+def _read_plan(path: Path, departure_s: float | None) -> flight_plan_pb2.FlightPlan:
+    try:
+        document = json.loads(path.read_text())
+    except ValueError as exc:
+        raise click.BadParameter(f"{path} is not JSON: {exc}") from exc
+    try:
+        if document.get("type") == "Feature":
+            return plan_from_geojson(document, departure_s)
+        return json_format.ParseDict(document, flight_plan_pb2.FlightPlan())
+    except InvalidArgument as exc:
+        details = "; ".join(f"{v.field}: {v.description}" for v in exc.violations)
+        raise click.BadParameter(f"{path}: {details}") from exc
+    except json_format.ParseError as exc:
+        raise click.BadParameter(f"{path}: {exc}") from exc
+
+
+@plans.command("list")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(
+        [
+            "accepted",
+            "activated",
+            "nonconforming",
+            "contingent",
+            "ended",
+            "cancelled",
+            "rejected",
+            "preempted",
+        ]
+    ),
+    help="Only plans in this state (repeatable).",
+)
+@click.pass_context
+def plans_list(ctx: click.Context, states: tuple[str, ...]) -> None:
+    """List your flight plans (all plans, for regulators).
+
+    Example: airspace plans list --state accepted
+    """
+    wanted = [
+        flight_plan_pb2.FlightPlanState.Value(f"FLIGHT_PLAN_STATE_{s.upper()}") for s in states
+    ]
+    found = _run(ctx, lambda c: list(c.iter_flight_plans(states=wanted)))
+    if ctx.obj["json"]:
+        _print_json([plan_to_geojson(p) for p in found])
+        return
+    table = Table("id", "operator", "vehicle", "state", "from", "to", "reason")
+    for p in found:
+        table.add_row(
+            p.flight_plan_id,
+            p.operator_id,
+            p.vehicle.registration_id,
+            flight_plan_pb2.FlightPlanState.Name(p.state).split("_")[-1].lower(),
+            _when(p.time_window.start_time),
+            _when(p.time_window.end_time),
+            p.state_reason,
+        )
+    console.print(table)
+
+
+def _lifecycle(
+    name: str, call: Callable[[AirspaceClient, str], flight_plan_pb2.FlightPlan], doc: str
+) -> None:
+    @plans.command(name, help=doc)
+    @click.argument("flight_plan_id")
+    @click.pass_context
+    def command(ctx: click.Context, flight_plan_id: str) -> None:
+        plan = _run(ctx, lambda c: call(c, flight_plan_id))
+        if ctx.obj["json"]:
+            _print_json(plan)
+            return
+        state = flight_plan_pb2.FlightPlanState.Name(plan.state).split("_")[-1].lower()
+        console.print(f"{plan.flight_plan_id}: {state}")
+
+
+_lifecycle(
+    "show",
+    AirspaceClient.get_flight_plan,
+    "Show one flight plan.\n\nExample: airspace plans show PLAN_ID",
+)
+_lifecycle(
+    "activate",
+    AirspaceClient.activate_flight_plan,
+    "Activate an accepted plan just before take-off.\n\nExample: airspace plans activate ID",
+)
+_lifecycle(
+    "end",
+    AirspaceClient.end_flight_plan,
+    "End an activated plan after landing.\n\nExample: airspace plans end PLAN_ID",
+)
+_lifecycle(
+    "cancel",
+    AirspaceClient.cancel_flight_plan,
+    "Cancel an accepted plan and release its airspace.\n\nExample: airspace plans cancel ID",
+)
+
+
+if __name__ == "__main__":
+    cli()
