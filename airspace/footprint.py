@@ -8,7 +8,7 @@ waypoints) or a list of metric volumes. Shapes are a *core* and a radius — a p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -32,6 +32,13 @@ class MetricShape:
 
     core: BaseGeometry
     radius_m: float
+    bounds: tuple[float, float, float, float] = field(init=False)
+    """(min x, min y, max x, max y), metres."""
+
+    def __post_init__(self) -> None:
+        x0, y0, x1, y1 = self.core.bounds
+        r = self.radius_m
+        object.__setattr__(self, "bounds", (x0 - r, y0 - r, x1 + r, y1 + r))
 
     def distance_to(self, other: MetricShape) -> float:
         return max(0.0, float(self.core.distance(other.core)) - self.radius_m - other.radius_m)
@@ -39,12 +46,6 @@ class MetricShape:
     def distance_to_geometry(self, geometry: BaseGeometry) -> float:
         """Distance (metres) to a point or line; 0 inside."""
         return max(0.0, float(self.core.distance(geometry)) - self.radius_m)
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = self.core.bounds
-        r = self.radius_m
-        return (x0 - r, y0 - r, x1 + r, y1 + r)
 
     def buffered(self, distance_m: float) -> BaseGeometry:
         """The shape widened by ``distance_m``, as a polygon (for reporting, never for verdicts)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from itertools import product
 
 import h3.api.basic_int as h3
 import numpy as np
@@ -80,7 +81,7 @@ class ReservationGrid:
                 "split it into shorter or smaller plans",
                 reason="PLAN_TOO_LARGE",
             )
-        keys.update((c, layer, b) for c in cells for layer in layers for b in buckets)
+        keys.update(product(cells, layers, buckets))
 
     def _track_pieces(
         self, footprint: Footprint

@@ -201,6 +201,7 @@ def _check_trajectory(
 
 def _check_legs(out: Violations, field: str, plan: FlightPlan, projection: Projection) -> None:
     xs, ys = projection.to_xy_many([w.position for w in plan.waypoints])
+    xs, ys = xs.tolist(), ys.tolist()
     v = plan.vehicle
     for i in range(1, len(plan.waypoints)):
         a, b = plan.waypoints[i - 1], plan.waypoints[i]

@@ -74,6 +74,8 @@ class ZoneChecker:
         self, footprint: Footprint, plan: FlightPlan, zone: Geozone
     ) -> GeozoneViolation | None:
         """Where and when the plan first enters the zone (reason left blank)."""
+        if not _near(footprint.bounds, self._shape(zone).bounds, plan.tolerance.horizontal_m + 1):
+            return None
         zone_fp = self._zone_footprint(zone, TimeWindow(footprint.start_s, footprint.end_s))
         if not zone_fp.volumes:
             return None
@@ -95,11 +97,16 @@ class ZoneChecker:
             reason="",
         )
 
-    def _zone_footprint(self, zone: Geozone, window: TimeWindow) -> Footprint:
+    def _shape(self, zone: Geozone) -> MetricShape:
+        """The zone's shape in metres, cached per version of the zone."""
         key = (zone.geozone_id, zone.update_time_s)
         shape = self._shapes.get(key)
         if shape is None:
             shape = self._shapes[key] = metric_shape(zone.area, self._deconflictor.projection)
+        return shape
+
+    def _zone_footprint(self, zone: Geozone, window: TimeWindow) -> Footprint:
+        shape = self._shape(zone)
         volumes = tuple(
             MetricVolume(shape, zone.altitude.lower_m, zone.altitude.upper_m, w.start_s, w.end_s)
             for w in zone.active_windows(window)
@@ -121,3 +128,14 @@ def _ruling(zone: Geozone, operator_id: str) -> tuple[bool, str]:
 
 def _by_time(found: list[GeozoneViolation]) -> tuple[GeozoneViolation, ...]:
     return tuple(sorted(found, key=lambda v: (v.time_s, v.geozone_id)))
+
+
+def _near(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float], margin: float
+) -> bool:
+    """Whether two bounding boxes come within ``margin`` of each other."""
+    return (
+        a[0] - margin <= b[2]
+        and b[0] - margin <= a[2]
+        and (a[1] - margin <= b[3] and b[1] - margin <= a[3])
+    )

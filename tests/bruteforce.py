@@ -490,3 +490,12 @@ def dense_min_separation(a: FlightPlan, b: FlightPlan, config: AirspaceConfig) -
             times = np.concatenate((times, pair.breakpoints))
             best.update(times, *pair.evaluate(times))
     return best.sample
+
+
+def position_at(plan: FlightPlan, config: AirspaceConfig, time_s: float) -> tuple[float, ...]:
+    """Where a trajectory plan is at ``time_s`` (within it): projected x, y and altitude."""
+    track = _metric(plan, config.projection_origin).pieces[0]
+    if not isinstance(track, _Track) or not track.start <= time_s <= track.end:
+        raise ValueError(f"{plan.flight_plan_id} is no trajectory flying at {time_s}")
+    x, y, z = track.at(np.array([time_s]))
+    return float(x[0]), float(y[0]), float(z[0])

@@ -147,11 +147,23 @@ altitudes = st.one_of(
 start_times = st.floats(T0, T0 + SPAN_S, allow_nan=False)
 
 
+_tolerance_m = st.one_of(st.just(0.0), st.floats(0.0, 10.0))
+_speeds = st.floats(3.0, MAX_SPEED_MPS)
+_dwells = st.one_of(st.just(0.0), st.floats(0.0, 60.0))
+_rect_sides = st.floats(2.0, 400.0)
+_radii = st.floats(1.0, 250.0)
+_angles = st.floats(0.0, math.pi)
+_hull_clouds = st.lists(
+    st.tuples(st.floats(-200.0, 200.0), st.floats(-200.0, 200.0)), min_size=3, max_size=9
+)
+_shape_kinds = st.sampled_from(["rectangle", "hull", "circle"])
+_lower_bounds = st.floats(0.0, 110.0)
+_durations = st.floats(1.0, 300.0)
+
+
 @st.composite
 def tolerances(draw: st.DrawFn) -> NavigationTolerance:
-    h = draw(st.one_of(st.just(0.0), st.floats(0.0, 10.0, allow_nan=False)))
-    v = draw(st.one_of(st.just(0.0), st.floats(0.0, 10.0, allow_nan=False)))
-    return NavigationTolerance(h, v)
+    return NavigationTolerance(draw(_tolerance_m), draw(_tolerance_m))
 
 
 @st.composite
@@ -165,6 +177,9 @@ def vehicles(draw: st.DrawFn) -> Vehicle:
     )
 
 
+_tolerances, _vehicles = tolerances(), vehicles()
+
+
 @st.composite
 def trajectories(draw: st.DrawFn, plan_id: str = "t") -> FlightPlan:
     """2–8 waypoints inside the area, flown at up to 30 m/s and 5 m/s vertically."""
@@ -173,30 +188,28 @@ def trajectories(draw: st.DrawFn, plan_id: str = "t") -> FlightPlan:
     points = [(x, y, z, t)]
     for _ in range(n - 1):
         nx, ny, nz = draw(coords), draw(coords), draw(altitudes)
-        speed = draw(st.floats(3.0, MAX_SPEED_MPS))
+        speed = draw(_speeds)
         flight = max(math.hypot(nx - x, ny - y) / speed, abs(nz - z) / MAX_CLIMB_MPS)
-        dwell = draw(st.one_of(st.just(0.0), st.floats(0.0, 60.0)))
-        t = t + max(0.5, flight + dwell)
+        t = t + max(0.5, flight + draw(_dwells))
         x, y, z = nx, ny, nz
         points.append((x, y, z, t))
-    plan = trajectory(plan_id, points, draw(tolerances()))
-    return replace(plan, vehicle=draw(vehicles()))
+    plan = trajectory(plan_id, points, draw(_tolerances))
+    return replace(plan, vehicle=draw(_vehicles))
 
 
 @st.composite
 def shapes(draw: st.DrawFn) -> Shape:
     """A rotated rectangle, a convex hull of random points, or a circle, inside the area."""
     cx, cy = draw(coords), draw(coords)
-    kind = draw(st.sampled_from(["rectangle", "hull", "circle"]))
+    kind = draw(_shape_kinds)
     if kind == "circle":
-        return circle(cx, cy, draw(st.floats(1.0, 250.0)))
+        return circle(cx, cy, draw(_radii))
     if kind == "rectangle":
-        w, h = draw(st.floats(2.0, 400.0)), draw(st.floats(2.0, 400.0))
+        w, h = draw(_rect_sides), draw(_rect_sides)
         corners = _rect(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-        points = rotated(corners, draw(st.floats(0.0, math.pi)), (cx, cy))
+        points = rotated(corners, draw(_angles), (cx, cy))
     else:
-        offsets = st.tuples(st.floats(-200.0, 200.0), st.floats(-200.0, 200.0))
-        cloud = draw(st.lists(offsets, min_size=3, max_size=9))
+        cloud = draw(_hull_clouds)
         hull = shapely.MultiPoint([(cx + dx, cy + dy) for dx, dy in cloud]).convex_hull
         if not isinstance(hull, shapely.Polygon) or hull.area < 10.0:
             hull = shapely.box(cx - 20, cy - 20, cx + 20, cy + 20)
@@ -206,27 +219,50 @@ def shapes(draw: st.DrawFn) -> Shape:
     return polygon(points)
 
 
+_shapes = shapes()
+
+
 @st.composite
 def volumes(draw: st.DrawFn) -> Volume4D:
-    lower = draw(st.floats(0.0, 110.0))
+    lower = draw(_lower_bounds)
     upper = draw(st.floats(lower + 1.0, 120.0))
     start = draw(start_times)
-    duration = draw(st.floats(1.0, 300.0))
-    return volume(draw(shapes()), lower, upper, start, start + duration)
+    return volume(draw(_shapes), lower, upper, start, start + draw(_durations))
+
+
+_volume_lists = st.lists(volumes(), min_size=1, max_size=3)
 
 
 @st.composite
 def volume_plans(draw: st.DrawFn, plan_id: str = "v") -> FlightPlan:
     """1–3 volumes (rotated rectangles, convex hulls, circles) with bands and windows."""
-    vols = draw(st.lists(volumes(), min_size=1, max_size=3))
-    return replace(volume_plan(plan_id, vols, draw(tolerances())), vehicle=draw(vehicles()))
+    plan = volume_plan(plan_id, draw(_volume_lists), draw(_tolerances))
+    return replace(plan, vehicle=draw(_vehicles))
+
+
+_any_plan = st.one_of(trajectories(), trajectories(), trajectories(), volume_plans())
 
 
 def plans(plan_id: str = "p") -> st.SearchStrategy[FlightPlan]:
-    """Trajectories (three in four) and volume plans."""
-    return st.one_of(
-        trajectories(plan_id), trajectories(plan_id), trajectories(plan_id), volume_plans(plan_id)
+    """Trajectories (three in four) and volume plans, under ``plan_id``."""
+    return _any_plan.map(lambda plan: with_id(plan, plan_id))
+
+
+def altitude_range(plan: FlightPlan) -> tuple[float, float]:
+    """Lowest and highest altitude the plan may occupy (metres)."""
+    if plan.waypoints:
+        zs = [w.altitude_m for w in plan.waypoints]
+        return min(zs), max(zs)
+    return (
+        min(v.altitude.lower_m for v in plan.volumes),
+        max(v.altitude.upper_m for v in plan.volumes),
     )
+
+
+def fit_climb(plan: FlightPlan, dz: float) -> float:
+    """``dz`` limited so that the plan moved up by it stays between floor and ceiling."""
+    low, high = altitude_range(plan)
+    return min(max(dz, CONFIG.floor_m - low), CONFIG.ceiling_m - high)
 
 
 def translated(
@@ -266,7 +302,7 @@ def near_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
         plan_id,
         dx=draw(st.floats(-150.0, 150.0)),
         dy=draw(st.floats(-150.0, 150.0)),
-        dz=draw(st.floats(-40.0, 40.0)),
+        dz=fit_climb(plan, draw(st.floats(-40.0, 40.0))),
         dt=draw(st.floats(-60.0, 60.0)),
     )
 
@@ -286,7 +322,9 @@ def offset_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan
         distance, dz = h_limit + nudge, draw(st.floats(0.0, v_limit + 5))
     else:
         distance, dz = draw(st.floats(0.0, h_limit + 5)), v_limit + nudge
-    dz *= draw(st.sampled_from([1.0, -1.0]))
+    dz = dz if draw(st.booleans()) else -dz
+    if fit_climb(plan, dz) != dz:  # no room that way: try the other way
+        dz = fit_climb(plan, -dz)
     copy = translated(plan, plan_id, ux * distance, uy * distance, dz, 0.0)
     return replace(copy, tolerance=tolerance)
 

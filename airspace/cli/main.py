@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -228,17 +229,32 @@ def plans() -> None:
     "--depart-in",
     type=float,
     default=None,
-    help="Seconds from now for a GeoJSON plan whose times are relative.",
+    help="Departure, in seconds from now, for a GeoJSON plan with relative times.",
+)
+@click.option(
+    "--depart-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%SZ"]),
+    default=None,
+    help="Departure (UTC, e.g. 2026-12-01T09:00:00Z) for a GeoJSON plan with relative times.",
 )
 @click.pass_context
 def plans_submit(
-    ctx: click.Context, path: Path, request_id: str | None, depart_in: float | None
+    ctx: click.Context,
+    path: Path,
+    request_id: str | None,
+    depart_in: float | None,
+    depart_at: datetime | None,
 ) -> None:
     """Submit a flight plan from a GeoJSON Feature or a protobuf-JSON FlightPlan.
 
     Example: airspace plans submit examples/delivery.geojson --depart-in 300
     """
-    plan = _read_plan(path, None if depart_in is None else time.time() + depart_in)
+    departure = None
+    if depart_at is not None:
+        departure = depart_at.replace(tzinfo=UTC).timestamp()
+    elif depart_in is not None:
+        departure = time.time() + depart_in
+    plan = _read_plan(path, departure)
     answer = _run(ctx, lambda c: c.submit_flight_plan(plan, request_id or str(uuid.uuid4())))
     if ctx.obj["json"]:
         _print_json(answer)

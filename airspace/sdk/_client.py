@@ -45,6 +45,14 @@ class AirspaceClient:
     def close(self) -> None:
         self._channel.close()
 
+    def call(self, stub_class: Callable[[grpc.Channel], Any], method: str, request: Any) -> Any:
+        """Any RPC by name, with this client's token, deadline and error mapping: for the
+        corners of the API that have no helper method yet.
+
+        >>> client.call(FlightPlanServiceStub, "ListFlightPlans", ListFlightPlansRequest())
+        """
+        return self._call(getattr(stub_class(self._channel), method), request)
+
     def _call(self, method: Callable[..., R], request: Any) -> R:
         try:
             return method(request, metadata=self._metadata, timeout=self._timeout_s)

@@ -154,8 +154,9 @@ def _polygon_plan(vertices: list[tuple[float, float]]) -> fp.FlightPlan:
     ],
     ids=["two-vertices", "bow-tie"],
 )
-def test_bad_polygons(operator: AirspaceClient, vertices: list[tuple[float, float]],
-                      expected: str) -> None:
+def test_bad_polygons(
+    operator: AirspaceClient, vertices: list[tuple[float, float]], expected: str
+) -> None:
     with pytest.raises(InvalidArgument) as raised:
         operator.submit_flight_plan(_polygon_plan(vertices), "poly")
     [violation] = raised.value.violations
@@ -181,10 +182,12 @@ def test_a_missing_request_id_is_refused(operator: AirspaceClient) -> None:
 
 def test_a_bad_page_token_is_refused(operator: AirspaceClient) -> None:
     from airspace.v1 import flight_plan_service_pb2 as pb
+    from airspace.v1 import flight_plan_service_pb2_grpc as pb_grpc
 
     with pytest.raises(InvalidArgument) as raised:
-        operator._call(  # noqa: SLF001 - the SDK's iterator never sends a forged token
-            operator._plans.ListFlightPlans,  # noqa: SLF001
+        operator.call(
+            pb_grpc.FlightPlanServiceStub,
+            "ListFlightPlans",
             pb.ListFlightPlansRequest(page_token="forged"),
         )
     assert [v.field for v in raised.value.violations] == ["page_token"]

@@ -66,18 +66,18 @@ def test_reusing_a_request_id_for_another_plan_is_refused(operator: AirspaceClie
     assert [v.field for v in raised.value.violations] == ["request_id"]
 
 
-def test_request_ids_are_per_operator(operator: AirspaceClient, other_operator: AirspaceClient
-                                      ) -> None:
+def test_request_ids_are_per_operator(
+    operator: AirspaceClient, other_operator: AirspaceClient
+) -> None:
     a = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "shared")
-    b = other_operator.submit_flight_plan(
-        delivery(T0 + 3600, DEPOT, EAST_3KM), "shared"
-    )
+    b = other_operator.submit_flight_plan(delivery(T0 + 3600, DEPOT, EAST_3KM), "shared")
     assert a.flight_plan.flight_plan_id != b.flight_plan.flight_plan_id
     assert b.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
 
 
-def test_lifecycle_activate_end_and_cancel(operator: AirspaceClient, running: RunningServer
-                                           ) -> None:
+def test_lifecycle_activate_end_and_cancel(
+    operator: AirspaceClient, running: RunningServer
+) -> None:
     flown = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "f").flight_plan
     spare = operator.submit_flight_plan(delivery(T0 + 1800, DEPOT, EAST_3KM), "s").flight_plan
     assert operator.activate_flight_plan(flown.flight_plan_id).state == (
@@ -96,8 +96,9 @@ def test_lifecycle_activate_end_and_cancel(operator: AirspaceClient, running: Ru
     assert again.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
 
 
-def test_activation_waits_for_the_departure_window(operator: AirspaceClient,
-                                                   running: RunningServer) -> None:
+def test_activation_waits_for_the_departure_window(
+    operator: AirspaceClient, running: RunningServer
+) -> None:
     later = operator.submit_flight_plan(delivery(T0 + 7200, DEPOT, EAST_3KM), "l").flight_plan
     with pytest.raises(FailedPrecondition) as raised:
         operator.activate_flight_plan(later.flight_plan_id)

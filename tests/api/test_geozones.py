@@ -30,19 +30,28 @@ def stub(running: RunningServer) -> pb_grpc.AirspaceServiceStub:
     channel.close()
 
 
-def circle_zone(zone_id: str, center: tuple[float, float], radius_m: float,
-                kind: int = geozone_pb2.GEOZONE_KIND_PROHIBITED,
-                schedule: list[tuple[float, float]] | None = None) -> geozone_pb2.Geozone:
+def circle_zone(
+    zone_id: str,
+    center: tuple[float, float],
+    radius_m: float,
+    kind: int = geozone_pb2.GEOZONE_KIND_PROHIBITED,
+    schedule: list[tuple[float, float]] | None = None,
+) -> geozone_pb2.Geozone:
     return geozone_pb2.Geozone(
         geozone_id=zone_id,
         name=f"zone {zone_id}",
         kind=kind,
-        area=common_pb2.Area(circle=common_pb2.Circle(
-            center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
-            radius_m=radius_m)),
+        area=common_pb2.Area(
+            circle=common_pb2.Circle(
+                center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
+                radius_m=radius_m,
+            )
+        ),
         altitude=common_pb2.AltitudeBand(lower_m=0, upper_m=120),
-        schedule=[common_pb2.TimeWindow(start_time=to_timestamp(a), end_time=to_timestamp(b))
-                  for a, b in schedule or []],
+        schedule=[
+            common_pb2.TimeWindow(start_time=to_timestamp(a), end_time=to_timestamp(b))
+            for a, b in schedule or []
+        ],
         message="police operation",
     )
 
@@ -72,8 +81,9 @@ def test_a_temporary_restriction_rejects_plans_only_while_it_applies(
 def test_restricted_zones_admit_authorised_operators_only(
     stub: pb_grpc.AirspaceServiceStub, operator: AirspaceClient, other_operator: AirspaceClient
 ) -> None:
-    zone = circle_zone("hospital", offset(DEPOT, 1500, 0), 200,
-                       kind=geozone_pb2.GEOZONE_KIND_RESTRICTED)
+    zone = circle_zone(
+        "hospital", offset(DEPOT, 1500, 0), 200, kind=geozone_pb2.GEOZONE_KIND_RESTRICTED
+    )
     zone.authorized_operator_ids.append("op-demo")
     stub.CreateGeozone(pb.CreateGeozoneRequest(geozone=zone), metadata=METADATA["regulator"])
     allowed = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "a")
@@ -84,13 +94,15 @@ def test_restricted_zones_admit_authorised_operators_only(
     assert [v.geozone_id for v in refused.geozone_violations] == ["hospital"]
 
 
-def test_a_plan_below_a_zone_band_passes(stub: pb_grpc.AirspaceServiceStub,
-                                         operator: AirspaceClient) -> None:
+def test_a_plan_below_a_zone_band_passes(
+    stub: pb_grpc.AirspaceServiceStub, operator: AirspaceClient
+) -> None:
     zone = circle_zone("high", offset(DEPOT, 1500, 0), 300)
     zone.altitude.lower_m = 80
     stub.CreateGeozone(pb.CreateGeozoneRequest(geozone=zone), metadata=METADATA["regulator"])
-    low = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM, altitude_m=60,
-                                               tolerance_m=5), "low")
+    low = operator.submit_flight_plan(
+        delivery(T0 + 600, DEPOT, EAST_3KM, altitude_m=60, tolerance_m=5), "low"
+    )
     assert low.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
 
 
@@ -127,11 +139,17 @@ def test_create_update_get_delete(stub: pb_grpc.AirspaceServiceStub) -> None:
 
 def test_import_geojson_is_all_or_nothing(regulator: AirspaceClient) -> None:
     before = {z.geozone_id for z in regulator.iter_geozones()}
-    good = {"type": "Feature", "properties": {"id": "imp-ok", "name": "ok", "kind": "prohibited"},
-            "geometry": {"type": "Point", "coordinates": [114.07, 22.545]}}
+    good = {
+        "type": "Feature",
+        "properties": {"id": "imp-ok", "name": "ok", "kind": "prohibited"},
+        "geometry": {"type": "Point", "coordinates": [114.07, 22.545]},
+    }
     good["properties"]["radius_m"] = 100
-    bad = {"type": "Feature", "properties": {"id": "imp-bad", "name": "bad", "kind": "weird"},
-           "geometry": {"type": "Point", "coordinates": [114.08, 22.545]}}
+    bad = {
+        "type": "Feature",
+        "properties": {"id": "imp-bad", "name": "bad", "kind": "weird"},
+        "geometry": {"type": "Point", "coordinates": [114.08, 22.545]},
+    }
     bad["properties"]["radius_m"] = 100
     document = {"type": "FeatureCollection", "features": [good, bad]}
     with pytest.raises(InvalidArgument) as raised:
@@ -160,12 +178,16 @@ def test_query_airspace_names_zones_and_occupants(
     def query(radius_m: float, start: float, end: float) -> pb.QueryAirspaceResponse:
         return stub.QueryAirspace(
             pb.QueryAirspaceRequest(
-                area=common_pb2.Area(circle=common_pb2.Circle(
-                    center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
-                    radius_m=radius_m)),
+                area=common_pb2.Area(
+                    circle=common_pb2.Circle(
+                        center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
+                        radius_m=radius_m,
+                    )
+                ),
                 altitude=common_pb2.AltitudeBand(lower_m=0, upper_m=120),
-                time_window=common_pb2.TimeWindow(start_time=to_timestamp(start),
-                                                  end_time=to_timestamp(end)),
+                time_window=common_pb2.TimeWindow(
+                    start_time=to_timestamp(start), end_time=to_timestamp(end)
+                ),
             ),
             metadata=METADATA["operator"],
         )

@@ -22,9 +22,11 @@ def test_calls_without_a_token_are_unauthenticated(running: RunningServer) -> No
 
 
 def test_a_wrong_token_is_unauthenticated(running: RunningServer) -> None:
-    with AirspaceClient(running.target, token="demo-operatorX") as client:
-        with pytest.raises(Unauthenticated) as raised:
-            list(client.iter_flight_plans())
+    with (
+        AirspaceClient(running.target, token="demo-operatorX") as client,
+        pytest.raises(Unauthenticated) as raised,
+    ):
+        list(client.iter_flight_plans())
     assert raised.value.reason == "INVALID_TOKEN"
 
 
@@ -42,5 +44,8 @@ def test_reflection_lists_the_services(running: RunningServer) -> None:
         request = reflection_pb2.ServerReflectionRequest(list_services="")
         [answer] = list(stub.ServerReflectionInfo(iter([request])))
     names = {s.name for s in answer.list_services_response.service}
-    assert {"airspace.v1.FlightPlanService", "airspace.v1.AirspaceService",
-            "grpc.health.v1.Health"} <= names
+    assert {
+        "airspace.v1.FlightPlanService",
+        "airspace.v1.AirspaceService",
+        "grpc.health.v1.Health",
+    } <= names

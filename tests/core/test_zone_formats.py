@@ -390,7 +390,7 @@ def test_ed269_restrictions_map_to_kinds(sample: dict[str, Geozone]) -> None:
 def test_ed269_feet_are_converted(sample: dict[str, Geozone]) -> None:
     port = sample["SZYT001"].altitude
     assert port.lower_m == 0.0
-    assert port.upper_m == pytest.approx(121.92)  # 400 ft
+    assert port.upper_m == pytest.approx(91.44)  # 300 ft
     heliport = sample["SZNS001"].area
     assert isinstance(heliport, Circle)
     assert heliport.center == LatLng(22.5390, 113.9170)
@@ -399,7 +399,7 @@ def test_ed269_feet_are_converted(sample: dict[str, Geozone]) -> None:
 
 def test_ed269_amsl_and_wgs84_become_agl_over_flat_ground(sample: dict[str, Geozone]) -> None:
     park = sample["SZWT001"].altitude
-    assert (park.lower_m, park.upper_m) == (0.0, 250.0)  # 0–300 m AMSL, ground at 50 m
+    assert (park.lower_m, park.upper_m) == (0.0, 70.0)  # 0–120 m AMSL, ground at 50 m
     test_area = sample["SZQH001#0"].altitude
     assert (test_area.lower_m, test_area.upper_m) == (0.0, 60.0)  # 20 m AMSL is below ground
 

@@ -1,0 +1,275 @@
+"""Strategic deconfliction: in-process check latency and gRPC submission rate, 10,000 plans.
+
+    python -m bench.strategic [--plans 10000] [--checks 2000] [--seconds 10]
+
+Scenario: delivery flights (1–5 km, 30–110 m, climb and descent included, 5 m tolerance) over a
+20 km × 20 km square of the demo city, departures spread over 12 hours, booked until ``--plans``
+are accepted. Then:
+- in process: the check of a new plan (index keys, candidates from the store, exact verdict),
+  next to the brute-force baseline (exact verdict against every booked plan), which must agree;
+- through gRPC: SubmitFlightPlan calls/s from one client process with 64 calls in flight against
+  the server in its own process (embedded store, demo geozones), next to a bare gRPC echo
+  service measured the same way in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from itertools import islice
+
+import grpc
+
+from airspace.clock import ManualClock
+from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor
+from airspace.flight_plans import FlightPlanBook
+from airspace.model import FlightPlan, Identity
+from airspace.server import convert
+from airspace.server.app import AirspaceServer
+from airspace.server.settings import ServerSettings
+from airspace.store.memory import MemoryStore
+from airspace.v1 import flight_plan_service_pb2 as pb
+from airspace.zone_formats import load_demo_city
+from airspace.zones import ZoneChecker
+from bench.machine import describe
+from bench.traffic import delivery_plans
+
+START_S = 1_796_112_000.0  # 2026-12-01T08:00Z
+OPERATOR = Identity("op-bench", "operator")
+ECHO_METHOD = "/bench.Echo/Echo"
+IN_FLIGHT = 64
+
+
+async def book(count: int, seed: int) -> tuple[FlightPlanBook, MemoryStore, Deconflictor, int]:
+    """A book holding ``count`` accepted plans; returns it with the number of submissions."""
+    store = MemoryStore()
+    await store.put_zones(load_demo_city())
+    deconflictor = Deconflictor(AirspaceConfig())
+    book_ = FlightPlanBook(store, deconflictor, ZoneChecker(deconflictor), ManualClock(START_S))
+    accepted = submitted = 0
+    for draft in delivery_plans(seed, START_S):
+        submitted += 1
+        outcome = await book_.submit(OPERATOR, f"load-{submitted}", draft)
+        accepted += outcome.accepted
+        if accepted >= count:
+            break
+    return book_, store, deconflictor, submitted
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def in_process(plans: int, checks: int, baseline_checks: int) -> dict[str, float]:
+    t0 = time.perf_counter()
+    _, store, deconflictor, submitted = await book(plans, seed=1)
+    load_s = time.perf_counter() - t0
+    holding = await store.plans_holding(store._holders.keys())
+    probes = list(islice(delivery_plans(seed=2, start_s=START_S), checks))
+    indexed, verdicts = [], []
+    for plan in probes:
+        t = time.perf_counter()
+        keys = deconflictor.reservation_keys(plan)
+        verdict = deconflictor.decide(plan, await store.plans_holding(keys))
+        indexed.append(time.perf_counter() - t)
+        verdicts.append(verdict)
+    brute, mismatches = [], 0
+    for plan, verdict in zip(probes[:baseline_checks], verdicts, strict=False):
+        t = time.perf_counter()
+        full = deconflictor.decide(plan, holding)
+        brute.append(time.perf_counter() - t)
+        mismatches += {c.flight_plan_id for c in full.conflicts} != {
+            c.flight_plan_id for c in verdict.conflicts
+        }
+    return {
+        "plans": len(holding),
+        "load_submissions": submitted,
+        "load_s": load_s,
+        "check_p50_ms": percentile(indexed, 0.5) * 1e3,
+        "check_p99_ms": percentile(indexed, 0.99) * 1e3,
+        "brute_p50_ms": percentile(brute, 0.5) * 1e3,
+        "brute_p99_ms": percentile(brute, 0.99) * 1e3,
+        "rejected_share": sum(not v.accepted for v in verdicts) / len(verdicts),
+        "mismatches": mismatches,
+        "baseline_checks": len(brute),
+    }
+
+
+# -- gRPC ------------------------------------------------------------------------------------
+async def serve_loaded(port: int, plans: int) -> None:
+    """Serve the book on ``port`` once ``plans`` are accepted; prints READY."""
+    _, store, _, _ = await book(plans, seed=1)
+    settings = ServerSettings(
+        host="127.0.0.1", port=port, demo_city=True, identities={"bench": OPERATOR}
+    )
+    server = AirspaceServer(settings, store=store, clock=ManualClock(START_S))
+    await server.start()
+    print("READY", flush=True)
+    await server.wait()
+
+
+async def serve_echo(port: int) -> None:
+    async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        return request[:64]
+
+    handler = grpc.method_handlers_generic_handler(
+        "bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+    )
+    server = grpc.aio.server()
+    server.add_generic_rpc_handlers((handler,))
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    print("READY", flush=True)
+    await server.wait_for_termination()
+
+
+async def drive(target: str, method: str, payloads: list[bytes], seconds: float) -> float:
+    """Calls per second with ``IN_FLIGHT`` concurrent calls for ``seconds``."""
+    async with grpc.aio.insecure_channel(target) as channel:
+        call = channel.unary_unary(method)
+        metadata = (("authorization", "Bearer bench"),)
+        deadline = time.perf_counter() + seconds
+        done = 0
+        cursor = iter(payloads)
+
+        async def worker() -> None:
+            nonlocal done
+            for payload in cursor:
+                if time.perf_counter() > deadline:
+                    return
+                await call(payload, metadata=metadata)
+                done += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+        return done / (time.perf_counter() - start)
+
+
+def spawn(*args: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.strategic", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "READY" not in line:
+        process.kill()
+        raise RuntimeError(f"bench server did not start: {line!r}")
+    return process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def through_grpc(plans: int, seconds: float) -> dict[str, float]:
+    requests = [
+        pb.SubmitFlightPlanRequest(
+            request_id=f"grpc-{i}", flight_plan=_to_proto(p)
+        ).SerializeToString()
+        for i, p in enumerate(islice(delivery_plans(seed=3, start_s=START_S), 60_000))
+    ]
+    results = {}
+    for name, args, method in (
+        ("echo", ("echo",), ECHO_METHOD),
+        (
+            "submit",
+            ("serve", "--plans", str(plans)),
+            "/airspace.v1.FlightPlanService/SubmitFlightPlan",
+        ),
+    ):
+        port = free_port()
+        process = spawn(*args, "--port", str(port))
+        try:
+            cpu_before = cpu_seconds(process.pid)
+            results[f"{name}_per_s"] = asyncio.run(
+                drive(f"127.0.0.1:{port}", method, requests, seconds)
+            )
+            results[f"{name}_server_cpu"] = (cpu_seconds(process.pid) - cpu_before) / seconds
+        finally:
+            process.kill()
+            process.wait()
+    return results
+
+
+def _to_proto(plan: FlightPlan) -> object:
+    return convert.plan_out(plan)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", nargs="?", default="all", choices=["all", "serve", "echo"])
+    parser.add_argument("--plans", type=int, default=10_000)
+    parser.add_argument("--checks", type=int, default=2_000)
+    parser.add_argument("--baseline-checks", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.mode == "serve":
+        asyncio.run(serve_loaded(args.port, args.plans))
+        return
+    if args.mode == "echo":
+        asyncio.run(serve_echo(args.port))
+        return
+    local = asyncio.run(in_process(args.plans, args.checks, args.baseline_checks))
+    remote = through_grpc(args.plans, args.seconds)
+    print(f"strategic deconfliction — {describe()}")
+    print(
+        f"scenario: {local['plans']} accepted deliveries over 20 km × 20 km, 12 h "
+        f"({local['load_submissions']} submissions to book them, {local['load_s']:.1f} s)"
+    )
+    rows = [
+        (
+            "in-process check, indexed (p50 / p99 ms)",
+            f"{local['check_p50_ms']:.3f} / {local['check_p99_ms']:.3f}",
+        ),
+        (
+            "in-process check, brute force (p50 / p99 ms)",
+            f"{local['brute_p50_ms']:.1f} / {local['brute_p99_ms']:.1f}",
+        ),
+        (
+            "speed-up at p50 (brute / indexed)",
+            f"{local['brute_p50_ms'] / local['check_p50_ms']:.0f}×",
+        ),
+        (
+            "verdict mismatches, indexed vs brute force",
+            f"{local['mismatches']} of {local['baseline_checks']}",
+        ),
+        ("share of probe plans rejected", f"{local['rejected_share']:.0%}"),
+        ("gRPC SubmitFlightPlan (calls/s)", f"{remote['submit_per_s']:.0f}"),
+        ("gRPC bare echo, same client (calls/s)", f"{remote['echo_per_s']:.0f}"),
+        ("submit / echo", f"{remote['submit_per_s'] / remote['echo_per_s']:.2f}"),
+        (
+            "server CPU busy during submit / echo",
+            f"{remote['submit_server_cpu']:.0%} / {remote['echo_server_cpu']:.0%}",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    print(json.dumps({**local, **remote}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Properties of the project itself: generated code, import direction, a light SDK."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from scripts import gen_protos
+
+CORE = [
+    "airspace.model",
+    "airspace.config",
+    "airspace.geo",
+    "airspace.grid",
+    "airspace.footprint",
+    "airspace.separation",
+    "airspace.deconfliction",
+    "airspace.zones",
+    "airspace.validation",
+    "airspace.flight_plans",
+    "airspace.geozones",
+    "airspace.store",
+    "airspace.store.memory",
+    "airspace.zone_formats",
+]
+
+
+def _modules_after_import(*modules: str) -> set[str]:
+    code = f"import sys; import {', '.join(modules)}; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_generated_stubs_match_the_protos_and_the_runtime() -> None:
+    assert gen_protos.check() == 0
+
+
+def test_the_core_imports_no_adapters() -> None:
+    loaded = _modules_after_import(*CORE)
+    assert not {"grpc", "redis", "pymavlink"} & {m.split(".")[0] for m in loaded}
+
+
+def test_the_sdk_needs_none_of_the_server_dependencies() -> None:
+    loaded = _modules_after_import("airspace.sdk")
+    assert not {"h3", "shapely", "pyproj", "ortools", "numpy"} & {m.split(".")[0] for m in loaded}
