@@ -44,16 +44,17 @@ class Deconflictor:
         self.config = config
         self.projection = Projection(*config.projection_origin)
         self.grid = ReservationGrid(config, self.projection)
-        self._footprints: OrderedDict[str, Footprint] = OrderedDict()
+        self._footprints: OrderedDict[tuple[object, ...], Footprint] = OrderedDict()
 
     def footprint(self, plan: FlightPlan) -> Footprint:
-        """The plan in metres (cached by plan id: a stored plan's geometry never changes)."""
-        cached = self._footprints.get(plan.flight_plan_id)
-        if cached is not None and cached.start_s == plan.time_window.start_s:
-            self._footprints.move_to_end(plan.flight_plan_id)
+        """The plan in metres, cached by its id and geometry."""
+        key = (plan.flight_plan_id, plan.waypoints, plan.volumes)
+        cached = self._footprints.get(key)
+        if cached is not None:
+            self._footprints.move_to_end(key)
             return cached
         footprint = plan_footprint(plan, self.projection)
-        self._footprints[plan.flight_plan_id] = footprint
+        self._footprints[key] = footprint
         if len(self._footprints) > FOOTPRINT_CACHE_SIZE:
             self._footprints.popitem(last=False)
         return footprint

@@ -30,7 +30,7 @@ from airspace.model import (
 from airspace.paging import Page, decode_token, encode_token, page_limit
 from airspace.store import Store
 from airspace.validation import Violations, check_zone, validate_area_query, validate_geozone
-from airspace.zone_formats import parse_ed269, parse_geojson
+from airspace.zone_formats import DOCUMENT_FIELD, parse_ed269, parse_geojson
 from airspace.zones import ZoneChecker
 
 SCAN_PAGE = 1000
@@ -155,11 +155,11 @@ class GeozoneRegistry:
             zones = parse(content, now_s=now_s, config=self.config)
         except InvalidArgument as exc:
             raise InvalidArgument(
-                [FieldViolation(f"content: {v.field}", v.description) for v in exc.violations]
+                [FieldViolation(_in_document(v.field), v.description) for v in exc.violations]
             ) from exc
         out = Violations()
         for i, zone in enumerate(zones):
-            check_zone(out, zone, self.config, f"content: zone {i} ({zone.geozone_id})")
+            check_zone(out, zone, self.config, f"{DOCUMENT_FIELD}: zone {i} ({zone.geozone_id})")
         out.raise_if_any()
         stamped = [replace(z, update_time_s=now_s) for z in zones]
         await self._store.put_zones(stamped)
@@ -175,6 +175,11 @@ class GeozoneRegistry:
             altitude or AltitudeBand(self.config.floor_m, self.config.ceiling_m),
             window or TimeWindow(0.0, 1e12),
         )
+
+
+def _in_document(path: str) -> str:
+    """A violation's field: the request's ``content`` and the path inside the document."""
+    return path if path == DOCUMENT_FIELD else f"{DOCUMENT_FIELD}: {path}"
 
 
 def _require_regulator(identity: Identity) -> None:

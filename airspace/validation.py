@@ -96,12 +96,21 @@ def check_polygon(out: Violations, field: str, polygon: Polygon, config: Airspac
         out.add(f"{field}.vertices", "the polygon has no area")
 
 
-def check_band(out: Violations, field: str, band: AltitudeBand, config: AirspaceConfig) -> None:
+def check_band(
+    out: Violations,
+    field: str,
+    band: AltitudeBand,
+    config: AirspaceConfig,
+    *,
+    within_airspace: bool = True,
+) -> None:
+    """A finite, ordered band; inside [floor, ceiling] unless ``within_airspace`` is False
+    (geozones may reach above the managed airspace: real ones often do)."""
     if not _finite(band.lower_m, band.upper_m):
         out.add(field, "altitudes must be finite numbers")
     elif band.lower_m > band.upper_m:
         out.add(field, f"lower_m {band.lower_m} is above upper_m {band.upper_m}")
-    elif band.lower_m < config.floor_m or band.upper_m > config.ceiling_m:
+    elif within_airspace and (band.lower_m < config.floor_m or band.upper_m > config.ceiling_m):
         out.add(
             field,
             f"[{band.lower_m}, {band.upper_m}] m leaves the airspace "
@@ -274,7 +283,7 @@ def check_zone(out: Violations, zone: Geozone, config: AirspaceConfig, field: st
     if not zone.geozone_id or not all(c.isalnum() or c in "-_.:#" for c in zone.geozone_id):
         out.add(f"{field}.geozone_id", "is required: letters, digits and - _ . : # only")
     check_shape(out, f"{field}.area", zone.area, config)
-    check_band(out, f"{field}.altitude", zone.altitude, config)
+    check_band(out, f"{field}.altitude", zone.altitude, config, within_airspace=False)
     for i, window in enumerate(zone.schedule):
         check_window(out, f"{field}.schedule[{i}]", window)
 

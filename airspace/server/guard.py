@@ -26,6 +26,10 @@ from airspace.model import Identity
 log = logging.getLogger(__name__)
 
 DOMAIN = "airspace.dev"
+MAX_VIOLATIONS = 50
+MAX_DETAIL_CHARS = 200
+"""Status details travel in trailing metadata (8 KiB by default): the message says how many
+violations there were, the details carry the first ``MAX_VIOLATIONS``."""
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 """Methods anyone may call: health checks and server reflection."""
 
