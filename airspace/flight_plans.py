@@ -140,7 +140,7 @@ class FlightPlanBook:
         _authorise(identity, plan)
         return plan
 
-    async def list(
+    async def list_page(
         self,
         identity: Identity,
         *,

@@ -62,6 +62,24 @@ class MetricVolume:
 
 
 @dataclass(frozen=True, slots=True)
+class Leg:
+    """A straight leg: position at ``t0`` and constant velocity until ``t1``."""
+
+    t0: float
+    t1: float
+    x: float
+    y: float
+    z: float
+    vx: float
+    vy: float
+    vz: float
+
+    def at(self, tau: float) -> tuple[float, float, float]:
+        """Position ``tau`` seconds after ``t0``."""
+        return (self.x + self.vx * tau, self.y + self.vy * tau, self.z + self.vz * tau)
+
+
+@dataclass(frozen=True, slots=True)
 class Track:
     """Waypoints in metres: the vehicle moves linearly between consecutive entries."""
 
@@ -69,6 +87,26 @@ class Track:
     x: tuple[float, ...]
     y: tuple[float, ...]
     z: tuple[float, ...]
+    legs: tuple[Leg, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        t, x, y, z = self.t, self.x, self.y, self.z
+        legs = []
+        for i in range(len(t) - 1):
+            dt = t[i + 1] - t[i]
+            legs.append(
+                Leg(
+                    t[i],
+                    t[i + 1],
+                    x[i],
+                    y[i],
+                    z[i],
+                    (x[i + 1] - x[i]) / dt,
+                    (y[i + 1] - y[i]) / dt,
+                    (z[i + 1] - z[i]) / dt,
+                )
+            )
+        object.__setattr__(self, "legs", tuple(legs))
 
     def position_at(self, time_s: float) -> tuple[float, float, float]:
         """Interpolated (x, y, z) at ``time_s``, which must lie within the track."""

@@ -63,7 +63,7 @@ class GeozoneRegistry:
         return self._deconflictor.config
 
     # -- reading -----------------------------------------------------------------------------
-    async def list(
+    async def list_page(
         self,
         *,
         area: Shape | None,

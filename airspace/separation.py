@@ -19,7 +19,7 @@ import shapely
 from shapely import ops
 from shapely.geometry.base import BaseGeometry
 
-from airspace.footprint import Footprint, MetricShape, MetricVolume, Track
+from airspace.footprint import Footprint, Leg, MetricShape, MetricVolume, Track
 
 INF = math.inf
 _EPS = 1e-12
@@ -38,44 +38,6 @@ class Encounter:
     """Smallest horizontal distance found while in conflict."""
     vertical_m: float
     """Vertical distance at ``time_s``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Leg:
-    """A straight leg: position at ``t0`` and constant velocity until ``t1``."""
-
-    t0: float
-    t1: float
-    x: float
-    y: float
-    z: float
-    vx: float
-    vy: float
-    vz: float
-
-    def at(self, tau: float) -> tuple[float, float, float]:
-        """Position ``tau`` seconds after ``t0``."""
-        return (self.x + self.vx * tau, self.y + self.vy * tau, self.z + self.vz * tau)
-
-
-def legs(track: Track) -> list[Leg]:
-    out = []
-    t, x, y, z = track.t, track.x, track.y, track.z
-    for i in range(len(t) - 1):
-        dt = t[i + 1] - t[i]
-        out.append(
-            Leg(
-                t[i],
-                t[i + 1],
-                x[i],
-                y[i],
-                z[i],
-                (x[i + 1] - x[i]) / dt,
-                (y[i + 1] - y[i]) / dt,
-                (z[i + 1] - z[i]) / dt,
-            )
-        )
-    return out
 
 
 def linear_below(c: float, w: float, limit: float) -> tuple[float, float] | None:
@@ -145,7 +107,7 @@ def _first_inside(line: BaseGeometry, shape: MetricShape, h: float) -> float:
     length = line.length
     hit = line.intersection(shape.buffered(h))
     if not hit.is_empty:
-        return min(line.project(shapely.Point(c)) for c in _coords(hit)) / length
+        return float(min(line.project(shapely.Point(c)) for c in _coords(hit))) / length
     nearest = ops.nearest_points(line, shape.core)[0]
     return float(line.project(nearest)) / length
 
@@ -209,7 +171,7 @@ def _earlier(best: Encounter | None, found: Encounter | None) -> Encounter | Non
 
 
 def _track_track(a: Track, b: Track, h: float, v: float) -> Encounter | None:
-    legs_a, legs_b = legs(a), legs(b)
+    legs_a, legs_b = a.legs, b.legs
     i = j = 0
     best = None
     while i < len(legs_a) and j < len(legs_b):
@@ -230,7 +192,7 @@ def _track_volumes(
     track: Track, volumes: tuple[MetricVolume, ...], h: float, v: float
 ) -> Encounter | None:
     best = None
-    for leg in legs(track):
+    for leg in track.legs:
         for vol in volumes:
             best = _earlier(best, leg_volume(leg, vol, h, v))
     return best

@@ -24,7 +24,7 @@ def to_timestamp(seconds: float) -> Timestamp:
 
 
 def from_timestamp(ts: Timestamp) -> float:
-    return ts.seconds + ts.nanos / 1e9
+    return float(ts.seconds + ts.nanos / 1e9)
 
 
 def to_duration(seconds: float) -> Duration:
@@ -33,4 +33,4 @@ def to_duration(seconds: float) -> Duration:
 
 
 def from_duration(d: Duration) -> float:
-    return d.seconds + d.nanos / 1e9
+    return float(d.seconds + d.nanos / 1e9)

@@ -36,7 +36,8 @@ class ZoneChecker:
 
     def check(self, plan: FlightPlan, zones: Iterable[Geozone]) -> ZoneFindings:
         footprint = self._deconflictor.footprint(plan)
-        violations, advisories = [], []
+        violations: list[GeozoneViolation] = []
+        advisories: list[GeozoneViolation] = []
         for zone in zones:
             found = self._entry(footprint, plan, zone)
             if found is None:

@@ -307,6 +307,16 @@ def near_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
     )
 
 
+_offset_nudges = st.one_of(
+    st.floats(0.5, 3.0),
+    st.floats(-3.0, -0.5),
+    st.floats(0.5, 3.0),
+    st.floats(-3.0, -0.5),
+    st.floats(-0.5, 0.5),
+)
+"""How far outside (positive) a minimum an offset copy sits; mostly where the checker judges."""
+
+
 @st.composite
 def offset_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
     """``plan`` moved rigidly (no time shift) to just inside or outside one of the minima.
@@ -317,7 +327,7 @@ def offset_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan
     tolerance = draw(tolerances())
     h_limit, v_limit = _limits(plan.tolerance, tolerance)
     ux, uy = draw(unit_vectors())
-    nudge = draw(st.floats(-3.0, 3.0))
+    nudge = draw(_offset_nudges)
     if draw(st.booleans()):
         distance, dz = h_limit + nudge, draw(st.floats(0.0, v_limit + 5))
     else:
@@ -333,7 +343,7 @@ def offset_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan
 def plan_pairs(draw: st.DrawFn) -> tuple[FlightPlan, FlightPlan]:
     """Two plans: independent, or the second a nudged or a rigidly offset copy of the first."""
     a = draw(plans("a"))
-    kind = draw(st.sampled_from(["independent", "near", "offset"]))
+    kind = draw(st.sampled_from(["independent", "near", "offset", "offset"]))
     if kind == "independent":
         return a, draw(plans("b"))
     if kind == "near":

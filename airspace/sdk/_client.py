@@ -77,7 +77,7 @@ class AirspaceClient:
         return self._call(self._plans.GetFlightPlan, request).flight_plan
 
     def iter_flight_plans(
-        self, states: list[int] | None = None, page_size: int = 100
+        self, states: list[flight_plan_pb2.FlightPlanState] | None = None, page_size: int = 100
     ) -> Iterator[flight_plan_pb2.FlightPlan]:
         """Every visible plan (optionally only in ``states``), fetching pages as needed."""
         token = ""

@@ -66,7 +66,7 @@ def plan_from_geojson(
     tolerance = props.get("tolerance") or {}
     return flight_plan_pb2.FlightPlan(
         vehicle=flight_plan_pb2.Vehicle(**vehicle, endurance=to_duration(endurance_s)),
-        priority=PRIORITY_NAMES.index(priority) + 1,
+        priority=flight_plan_pb2.Priority.Name(PRIORITY_NAMES.index(priority) + 1),
         tolerance=flight_plan_pb2.NavigationTolerance(**tolerance),
         trajectory=flight_plan_pb2.Trajectory(waypoints=waypoints),
     )

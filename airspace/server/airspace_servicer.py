@@ -27,7 +27,7 @@ class AirspaceServicer(pb_grpc.AirspaceServiceServicer):
         out = Violations()
         area = convert.area_in(request.area, "area", out) if request.HasField("area") else None
         out.raise_if_any()
-        page = await self._registry.list(
+        page = await self._registry.list_page(
             area=area,
             altitude=convert.band_in(request.altitude) if request.HasField("altitude") else None,
             window=(

@@ -38,7 +38,7 @@ class FlightPlanServicer(pb_grpc.FlightPlanServiceServicer):
             out.add("states", "contains an unknown or unspecified state")
         area = convert.area_in(request.area, "area", out) if request.HasField("area") else None
         out.raise_if_any()
-        page = await self._book.list(
+        page = await self._book.list_page(
             caller(),
             states=frozenset(s for s in states if s is not None),
             area=area,

@@ -173,3 +173,24 @@ def test_an_emergency_plan_does_not_preempt_a_flight_in_the_air(
     answer = other_operator.submit_flight_plan(ambulance, "e")
     assert answer.flight_plan.state == fp.FLIGHT_PLAN_STATE_REJECTED
     assert [c.flight_plan_id for c in answer.conflicts] == [flying.flight_plan_id]
+
+
+def test_listing_filters_by_area(operator: AirspaceClient) -> None:
+    from airspace.v1 import common_pb2
+    from airspace.v1 import flight_plan_service_pb2 as pb
+    from airspace.v1 import flight_plan_service_pb2_grpc as pb_grpc
+
+    here = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "here").flight_plan
+    elsewhere = offset(DEPOT, 0, 3000)
+    operator.submit_flight_plan(delivery(T0 + 600, elsewhere, offset(elsewhere, 2000, 0)), "far")
+    center = offset(DEPOT, 1500, 0)
+    area = common_pb2.Area(
+        circle=common_pb2.Circle(
+            center=common_pb2.LatLng(latitude_deg=center[0], longitude_deg=center[1]),
+            radius_m=500,
+        )
+    )
+    page = operator.call(
+        pb_grpc.FlightPlanServiceStub, "ListFlightPlans", pb.ListFlightPlansRequest(area=area)
+    )
+    assert [p.flight_plan_id for p in page.flight_plans] == [here.flight_plan_id]
