@@ -63,6 +63,15 @@ class AirspaceConfig:
     """Longest span of one plan (seconds)."""
     max_vertices: int = 10_000
     """Most vertices (waypoints plus polygon vertices) in one plan or zone."""
+    conformance_time_tolerance_s: float = 10.0
+    """How far ahead of or behind its schedule a vehicle may be and still conform (ASTM F3548's
+    10 s excursion)."""
+    contingent_after_s: float = 60.0
+    """How long a vehicle may stay non-conforming before its plan becomes contingent (F3548)."""
+    telemetry_timeout_s: float = 15.0
+    """Silence after which an activated flight is contingent (lost link)."""
+    monitor_period_s: float = 1.0
+    """How often the live monitor checks conformance and tactical conflicts (seconds)."""
     activation_lead_s: float = 900.0
     """How long before its start a plan may be activated (seconds)."""
     max_tolerance_m: float = 500.0

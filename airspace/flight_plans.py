@@ -15,16 +15,15 @@ from airspace.clock import Clock
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor, Verdict
 from airspace.errors import FailedPrecondition, NotFound, PermissionDenied, invalid
+from airspace.events import EventBus, PlanChanged
 from airspace.model import (
     AIRBORNE_STATES,
-    AltitudeBand,
     FlightPlan,
     Identity,
     PlanState,
     Shape,
     SubmissionOutcome,
     SuggestedAlternative,
-    TimeWindow,
 )
 from airspace.paging import Page, decode_token, encode_token, page_limit
 from airspace.store import Store, Submission
@@ -43,12 +42,14 @@ class FlightPlanBook:
         deconflictor: Deconflictor,
         zones: ZoneChecker,
         clock: Clock,
+        bus: EventBus | None = None,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._store = store
         self._deconflictor = deconflictor
         self._zones = zones
         self._clock = clock
+        self._bus = bus or EventBus()
         self._new_id = new_id
 
     @property
@@ -103,11 +104,21 @@ class FlightPlanBook:
         outcome = await self._store.submit(
             Submission(identity.subject_id, request_id, plan, keys), decide
         )
+        if outcome.accepted and outcome.plan.flight_plan_id == plan.flight_plan_id:
+            await self._announce(outcome.plan.flight_plan_id, *outcome.preempted_plan_ids)
         if outcome.conflicts and not outcome.geozone_violations:
             alternative = await self._later_departure(plan, now_s)
             if alternative is not None:
                 outcome = replace(outcome, alternative=alternative)
         return outcome
+
+    async def _announce(self, *plan_ids: str) -> None:
+        """Tell watchers about plans that changed state."""
+        now_s = self._clock.now()
+        for plan_id in plan_ids:
+            plan = await self._store.get_plan(plan_id)
+            if plan is not None:
+                self._bus.publish(PlanChanged(now_s, plan))
 
     async def _later_departure(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
         """The earliest of a few later departures that would be accepted now, if any."""
@@ -155,7 +166,7 @@ class FlightPlanBook:
         owner = None if identity.is_regulator else identity.subject_id
         query = None
         if area is not None:
-            query = self._zones.query_footprint(area, *_everything(self.config))
+            query = self._zones.area_footprint(area)
         found: list[FlightPlan] = []
         while len(found) <= limit:
             batch = await self._store.list_plans(
@@ -172,8 +183,10 @@ class FlightPlanBook:
     # -- lifecycle ---------------------------------------------------------------------------
     async def cancel(self, identity: Identity, plan_id: str) -> FlightPlan:
         await self.get(identity, plan_id)
-        return await self._store.transition(
-            plan_id, frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", self._clock.now()
+        return self._published(
+            await self._store.transition(
+                plan_id, frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", self._clock.now()
+            )
         )
 
     async def activate(self, identity: Identity, plan_id: str) -> FlightPlan:
@@ -190,15 +203,23 @@ class FlightPlanBook:
             raise FailedPrecondition(
                 f"flight plan {plan_id} is already over", reason="PLAN_IS_OVER"
             )
-        return await self._store.transition(
-            plan_id, frozenset({PlanState.ACCEPTED}), PlanState.ACTIVATED, "", now_s
+        return self._published(
+            await self._store.transition(
+                plan_id, frozenset({PlanState.ACCEPTED}), PlanState.ACTIVATED, "", now_s
+            )
         )
 
     async def end(self, identity: Identity, plan_id: str) -> FlightPlan:
         await self.get(identity, plan_id)
-        return await self._store.transition(
-            plan_id, AIRBORNE_STATES, PlanState.ENDED, "", self._clock.now()
+        return self._published(
+            await self._store.transition(
+                plan_id, AIRBORNE_STATES, PlanState.ENDED, "", self._clock.now()
+            )
         )
+
+    def _published(self, plan: FlightPlan) -> FlightPlan:
+        self._bus.publish(PlanChanged(self._clock.now(), plan))
+        return plan
 
 
 def _authorise(identity: Identity, plan: FlightPlan) -> None:
@@ -237,11 +258,3 @@ def _rejection_reason(verdict: Verdict, findings: ZoneFindings) -> str:
     if findings.violations:
         parts.append(f"enters {len(findings.violations)} forbidden geozone(s)")
     return "; ".join(parts)
-
-
-def _everything(config: AirspaceConfig) -> tuple[AltitudeBand, TimeWindow]:
-    """The whole managed altitude range, at any time."""
-    return (
-        AltitudeBand(config.floor_m - 1e3, config.ceiling_m + 1e3),
-        TimeWindow(0.0, 1e12),
-    )

@@ -40,6 +40,19 @@ class Projection:
         x, y = self._forward.transform(lons, lats)
         return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
+    def grid_velocity(
+        self, points: Sequence[LatLng], east_mps: np.ndarray, north_mps: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Velocities over the ground (true east, true north) as grid velocities (x, y): UTM
+        grid north differs from true north by the meridian convergence, up to a few degrees."""
+        xs, ys = self.to_xy_many(points)
+        nudged = [LatLng(p.lat + 1e-5, p.lon) for p in points]
+        nx, ny = self.to_xy_many(nudged)
+        dx, dy = nx - xs, ny - ys
+        length = np.hypot(dx, dy)
+        ux, uy = dx / length, dy / length  # true north, in grid axes
+        return east_mps * uy + north_mps * ux, -east_mps * ux + north_mps * uy
+
     def to_latlng(self, x: float, y: float) -> LatLng:
         lon, lat = self._inverse.transform(x, y)
         return LatLng(float(lat), float(lon))

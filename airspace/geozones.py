@@ -15,6 +15,7 @@ from airspace.errors import (
     NotFound,
     PermissionDenied,
 )
+from airspace.events import EventBus, GeozoneChanged
 from airspace.footprint import Footprint
 from airspace.model import (
     AltitudeBand,
@@ -51,12 +52,18 @@ class Occupancy:
 
 class GeozoneRegistry:
     def __init__(
-        self, store: Store, deconflictor: Deconflictor, zones: ZoneChecker, clock: Clock
+        self,
+        store: Store,
+        deconflictor: Deconflictor,
+        zones: ZoneChecker,
+        clock: Clock,
+        bus: EventBus | None = None,
     ) -> None:
         self._store = store
         self._deconflictor = deconflictor
         self._zones = zones
         self._clock = clock
+        self._bus = bus or EventBus()
 
     @property
     def config(self) -> AirspaceConfig:
@@ -128,7 +135,7 @@ class GeozoneRegistry:
         validate_geozone(zone, self.config)
         stamped = replace(zone, update_time_s=self._clock.now())
         await self._store.put_zones([stamped], create_only=True)
-        return stamped
+        return self._published(stamped)
 
     async def update(self, identity: Identity, zone: Geozone, allow_missing: bool) -> Geozone:
         _require_regulator(identity)
@@ -137,12 +144,13 @@ class GeozoneRegistry:
             raise NotFound(f"geozone {zone.geozone_id!r} does not exist")
         stamped = replace(zone, update_time_s=self._clock.now())
         await self._store.put_zones([stamped])
-        return stamped
+        return self._published(stamped)
 
     async def delete(self, identity: Identity, zone_id: str) -> None:
         _require_regulator(identity)
         if not await self._store.delete_zone(zone_id):
             raise NotFound(f"geozone {zone_id!r} does not exist")
+        self._bus.publish(GeozoneChanged(self._clock.now(), zone_id, None))
 
     async def import_document(
         self, identity: Identity, fmt: ZoneFormat, content: bytes
@@ -163,7 +171,11 @@ class GeozoneRegistry:
         out.raise_if_any()
         stamped = [replace(z, update_time_s=now_s) for z in zones]
         await self._store.put_zones(stamped)
-        return stamped
+        return [self._published(z) for z in stamped]
+
+    def _published(self, zone: Geozone) -> Geozone:
+        self._bus.publish(GeozoneChanged(self._clock.now(), zone.geozone_id, zone))
+        return zone
 
     def _filter_query(
         self, area: Shape | None, altitude: AltitudeBand | None, window: TimeWindow | None

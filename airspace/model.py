@@ -74,6 +74,9 @@ class Geozone:
     message: str = ""
     update_time_s: float = 0.0
 
+    def applies_at(self, time_s: float) -> bool:
+        return not self.schedule or any(w.start_s <= time_s <= w.end_s for w in self.schedule)
+
     def active_windows(self, window: TimeWindow) -> tuple[TimeWindow, ...]:
         """The parts of ``window`` during which the zone applies."""
         if not self.schedule:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+
+import shapely
 
 from airspace.deconfliction import TOUCH_M, Deconflictor
 from airspace.footprint import Footprint, MetricShape, MetricVolume, metric_shape, volumes_footprint
@@ -64,6 +66,40 @@ class ZoneChecker:
                 plan.tolerance.vertical_m + TOUCH_M,
             )
             is not None
+        )
+
+    def point_rule(
+        self, zones: Iterable[Geozone], operator_id: str, time_s: float
+    ) -> Callable[[float, float, float], bool]:
+        """Where the operator's vehicle may be at ``time_s`` (x, y metres; z metres AGL): within
+        the managed altitudes and outside every zone that forbids it then."""
+        config = self._deconflictor.config
+        forbidding = [
+            (self._shape(z), z.altitude)
+            for z in zones
+            if z.applies_at(time_s) and not _ruling(z, operator_id)[0]
+        ]
+
+        def allowed(x: float, y: float, z: float) -> bool:
+            if not config.floor_m <= z <= config.ceiling_m:
+                return False
+            point = shapely.Point(x, y)
+            return not any(
+                band.lower_m <= z <= band.upper_m and shape.distance_to_geometry(point) == 0.0
+                for shape, band in forbidding
+            )
+
+        return allowed
+
+    def area_footprint(self, area: Shape) -> Footprint:
+        """An area at every altitude and at any time."""
+        return self.query_footprint(area, *self.all_altitudes_and_times())
+
+    def all_altitudes_and_times(self) -> tuple[AltitudeBand, TimeWindow]:
+        config = self._deconflictor.config
+        return (
+            AltitudeBand(config.floor_m - 1e3, config.ceiling_m + 1e3),
+            TimeWindow(0.0, 1e12),
         )
 
     def query_footprint(self, area: Shape, band: AltitudeBand, window: TimeWindow) -> Footprint:

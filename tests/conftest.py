@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +16,7 @@ from airspace.server.app import AirspaceServer
 from airspace.server.settings import ServerSettings
 from airspace.store.memory import MemoryStore
 
+T = TypeVar("T")
 T0 = 1_796_112_000.0
 """2026-12-01T08:00:00Z: the tests' 'now'."""
 
@@ -24,6 +26,11 @@ class RunningServer:
     target: str
     clock: ManualClock
     server: AirspaceServer
+    thread: ServerThread
+
+    def cycle(self) -> object:
+        """Run one live-monitor cycle on the server's loop (the tests drive the monitor)."""
+        return self.thread.call(self.server.live.cycle())
 
 
 class ServerThread:
@@ -44,7 +51,7 @@ class ServerThread:
     async def _main(self) -> None:
         self._stopped = asyncio.Event()
         try:
-            await self.server.start()
+            await self.server.start(run_monitor=False)
         except BaseException as exc:  # reported to the test thread below
             self._error = exc
             self._ready.set()
@@ -59,6 +66,10 @@ class ServerThread:
         if self._error is not None:
             raise self._error
         return self.server.port
+
+    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the server's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(30)
 
     def stop(self) -> None:
         assert self._stopped is not None
@@ -77,7 +88,7 @@ def running(clock: ManualClock) -> Iterator[RunningServer]:
     settings = ServerSettings(host="127.0.0.1", port=0)
     thread = ServerThread(AirspaceServer(settings, store=MemoryStore(), clock=clock))
     port = thread.start()
-    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server)
+    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread)
     thread.stop()
 
 

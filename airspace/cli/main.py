@@ -25,6 +25,7 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
+from airspace.cli import monitor
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
@@ -375,6 +376,42 @@ _lifecycle(
     AirspaceClient.cancel_flight_plan,
     "Cancel an accepted plan and release its airspace.\n\nExample: airspace plans cancel ID",
 )
+
+
+@cli.command("monitor")
+@click.option(
+    "--area",
+    default=None,
+    metavar="LAT,LON,RADIUS_M",
+    help="Only this circle [default: the whole airspace].",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(monitor.KIND_NAMES),
+    help="Only these kinds of events (repeatable) [default: all].",
+)
+@click.option("--count", type=int, default=None, help="Stop after this many events.")
+@click.pass_context
+def monitor_command(
+    ctx: click.Context, area: str | None, kinds: tuple[str, ...], count: int | None
+) -> None:
+    """Watch live traffic, conformance alerts, conflicts, plan and zone events (regulators).
+
+    Example: AIRSPACE_TOKEN=demo-regulator airspace monitor --area 22.545,114.07,3000
+    """
+    try:
+        circle = monitor.parse_area(area) if area else None
+    except ValueError as exc:
+        raise click.BadParameter("use LAT,LON,RADIUS_M", param_hint="--area") from exc
+
+    def watch(client: AirspaceClient) -> None:
+        events = client.watch_airspace(circle, monitor.kind_values(kinds))
+        monitor.show(events, as_json=ctx.obj["json"], count=count, console=console)
+
+    _run(ctx, watch)
+
 
 
 if __name__ == "__main__":

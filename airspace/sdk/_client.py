@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -11,7 +11,15 @@ import grpc
 from airspace.sdk._errors import from_rpc_error
 from airspace.v1 import airspace_service_pb2 as airspace_pb
 from airspace.v1 import airspace_service_pb2_grpc as airspace_grpc
-from airspace.v1 import flight_plan_pb2, geozone_pb2
+from airspace.v1 import (
+    common_pb2,
+    flight_plan_pb2,
+    geozone_pb2,
+    monitor_service_pb2,
+    monitor_service_pb2_grpc,
+    telemetry_service_pb2,
+    telemetry_service_pb2_grpc,
+)
 from airspace.v1 import flight_plan_service_pb2 as plans_pb
 from airspace.v1 import flight_plan_service_pb2_grpc as plans_grpc
 
@@ -35,6 +43,8 @@ class AirspaceClient:
         self._timeout_s = timeout_s
         self._airspace = airspace_grpc.AirspaceServiceStub(self._channel)
         self._plans = plans_grpc.FlightPlanServiceStub(self._channel)
+        self._telemetry = telemetry_service_pb2_grpc.TelemetryServiceStub(self._channel)
+        self._monitor = monitor_service_pb2_grpc.MonitorServiceStub(self._channel)
 
     def __enter__(self) -> AirspaceClient:
         return self
@@ -102,6 +112,28 @@ class AirspaceClient:
     def end_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
         request = plans_pb.EndFlightPlanRequest(flight_plan_id=flight_plan_id)
         return self._call(self._plans.EndFlightPlan, request).flight_plan
+
+    # -- live traffic ------------------------------------------------------------------------
+    def stream_telemetry(
+        self, requests: Iterable[telemetry_service_pb2.StreamTelemetryRequest]
+    ) -> Iterator[telemetry_service_pb2.StreamTelemetryResponse]:
+        """Send batches of vehicle states; yields one acknowledgement per batch (with any
+        rejected states) and, in between, the alerts and conflicts about your vehicles."""
+        try:
+            yield from self._telemetry.StreamTelemetry(iter(requests), metadata=self._metadata)
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+
+    def watch_airspace(
+        self, area: common_pb2.Area | None = None, kinds: Sequence[int] = ()
+    ) -> Iterator[monitor_service_pb2.WatchAirspaceResponse]:
+        """Regulators: traffic snapshots, alerts, conflicts, plan and zone events, as they
+        happen, optionally only in ``area`` and of ``kinds`` (``EVENT_KIND_*``)."""
+        request = monitor_service_pb2.WatchAirspaceRequest(area=area, kinds=kinds)
+        try:
+            yield from self._monitor.WatchAirspace(request, metadata=self._metadata)
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
 
     # -- geozones ----------------------------------------------------------------------------
     def iter_geozones(self, page_size: int = 100) -> Iterator[geozone_pb2.Geozone]:

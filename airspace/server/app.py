@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import grpc
@@ -10,12 +11,16 @@ from grpc_reflection.v1alpha import reflection
 
 from airspace.clock import Clock, SystemClock
 from airspace.deconfliction import Deconflictor
+from airspace.events import EventBus
 from airspace.flight_plans import FlightPlanBook
 from airspace.geozones import GeozoneRegistry
+from airspace.live import LiveAirspace
 from airspace.server.airspace_servicer import AirspaceServicer
 from airspace.server.flight_plan_servicer import FlightPlanServicer
 from airspace.server.guard import CallGuard
+from airspace.server.monitor_servicer import MonitorServicer
 from airspace.server.settings import ServerSettings
+from airspace.server.telemetry_servicer import TelemetryServicer
 from airspace.store import Store
 from airspace.store.memory import MemoryStore
 from airspace.v1 import (
@@ -23,15 +28,24 @@ from airspace.v1 import (
     airspace_service_pb2_grpc,
     flight_plan_service_pb2,
     flight_plan_service_pb2_grpc,
+    monitor_service_pb2,
+    monitor_service_pb2_grpc,
+    telemetry_service_pb2,
+    telemetry_service_pb2_grpc,
 )
 from airspace.zone_formats import load_demo_city
 from airspace.zones import ZoneChecker
 
 log = logging.getLogger(__name__)
 
-SERVICE_NAMES = (
-    airspace_service_pb2.DESCRIPTOR.services_by_name["AirspaceService"].full_name,
-    flight_plan_service_pb2.DESCRIPTOR.services_by_name["FlightPlanService"].full_name,
+SERVICE_NAMES = tuple(
+    module.DESCRIPTOR.services_by_name[name].full_name
+    for module, name in (
+        (airspace_service_pb2, "AirspaceService"),
+        (flight_plan_service_pb2, "FlightPlanService"),
+        (telemetry_service_pb2, "TelemetryService"),
+        (monitor_service_pb2, "MonitorService"),
+    )
 )
 
 
@@ -47,15 +61,19 @@ class AirspaceServer:
         self.settings = settings
         self.store = store or MemoryStore()
         self.clock = clock or SystemClock()
-        deconflictor = Deconflictor(settings.airspace)
-        zones = ZoneChecker(deconflictor)
-        self.flight_plans = FlightPlanBook(self.store, deconflictor, zones, self.clock)
-        self.geozones = GeozoneRegistry(self.store, deconflictor, zones, self.clock)
+        self.bus = EventBus()
+        self.deconflictor = deconflictor = Deconflictor(settings.airspace)
+        self.zones = zones = ZoneChecker(deconflictor)
+        self.flight_plans = FlightPlanBook(self.store, deconflictor, zones, self.clock, self.bus)
+        self.geozones = GeozoneRegistry(self.store, deconflictor, zones, self.clock, self.bus)
+        self.live = LiveAirspace(self.store, deconflictor, zones, self.bus, self.clock)
         self._server: grpc.aio.Server | None = None
+        self._monitor: asyncio.Task[None] | None = None
         self.port = 0
 
-    async def start(self) -> int:
-        """Listen and serve; returns the bound port."""
+    async def start(self, *, run_monitor: bool = True) -> int:
+        """Listen and serve; returns the bound port. Without ``run_monitor`` the live monitor
+        cycles only when ``live.cycle()`` is called (tests drive it with their clock)."""
         if self.settings.demo_city and not await self.store.list_zones():
             await self.store.put_zones(load_demo_city())
         server = grpc.aio.server(interceptors=[CallGuard(self.settings.identities)])
@@ -64,6 +82,12 @@ class AirspaceServer:
         )
         flight_plan_service_pb2_grpc.add_FlightPlanServiceServicer_to_server(
             FlightPlanServicer(self.flight_plans), server
+        )
+        telemetry_service_pb2_grpc.add_TelemetryServiceServicer_to_server(
+            TelemetryServicer(self.live, self.bus), server
+        )
+        monitor_service_pb2_grpc.add_MonitorServiceServicer_to_server(
+            MonitorServicer(self.bus, self.deconflictor, self.zones), server
         )
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -75,6 +99,8 @@ class AirspaceServer:
         for name in ("", *SERVICE_NAMES):
             await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._server = server
+        if run_monitor:
+            self._monitor = asyncio.create_task(self.live.run())
         log.info("airspace serving on %s:%d", self.settings.host, self.port)
         return self.port
 
@@ -83,6 +109,9 @@ class AirspaceServer:
         await self._server.wait_for_termination()
 
     async def stop(self, grace_s: float = 1.0) -> None:
+        if self._monitor is not None:
+            self._monitor.cancel()
+            self._monitor = None
         if self._server is not None:
             await self._server.stop(grace_s)
             self._server = None

@@ -111,3 +111,28 @@ def test_bad_input_and_unreachable_service_have_distinct_exit_codes(
     assert unreachable.returncode == 3
     bad_token = airspace(running, "plans", "list", token="wrong")
     assert bad_token.returncode == 1 and "Unauthenticated" in bad_token.stderr
+
+
+def test_monitor_prints_plan_events_as_json_lines(running: RunningServer) -> None:
+    import time
+
+    env = {**os.environ, "AIRSPACE_TARGET": running.target, "AIRSPACE_TOKEN": "demo-regulator"}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "airspace.cli.main", "--json", "monitor", "--kind", "plan",
+         "--count", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while running.server.bus.subscriber_count == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        submitted = airspace(running, "--json", "plans", "submit", str(DELIVERY), "--depart-at",
+                             DEPART)
+        plan_id = json.loads(submitted.stdout)["flight_plan"]["flight_plan_id"]
+        out, err = watcher.communicate(timeout=30)
+    finally:
+        watcher.kill()
+    assert watcher.returncode == 0, err
+    event = json.loads(out.strip().splitlines()[-1])
+    assert event["plan"]["flight_plan_id"] == plan_id
+    assert event["plan"]["state"] == "FLIGHT_PLAN_STATE_ACCEPTED"

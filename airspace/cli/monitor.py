@@ -1,0 +1,121 @@
+"""`airspace monitor`: the regulator's live view, as a table that refreshes in place."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from collections.abc import Iterable
+
+from google.protobuf import json_format
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+
+from airspace.timestamps import from_timestamp
+from airspace.v1 import common_pb2, flight_plan_pb2, monitor_service_pb2, telemetry_pb2
+
+KIND_NAMES = ("traffic", "conformance", "conflict", "plan", "geozone")
+LOG_LINES = 12
+
+
+def parse_area(text: str) -> common_pb2.Area:
+    """'LAT,LON,RADIUS_M' → a circle."""
+    lat, lon, radius = (float(v) for v in text.split(","))
+    return common_pb2.Area(
+        circle=common_pb2.Circle(
+            center=common_pb2.LatLng(latitude_deg=lat, longitude_deg=lon), radius_m=radius
+        )
+    )
+
+
+def kind_values(kinds: Iterable[str]) -> list[int]:
+    return [monitor_service_pb2.EventKind.Value(f"EVENT_KIND_{k.upper()}") for k in kinds]
+
+
+def describe(event: monitor_service_pb2.WatchAirspaceResponse) -> str | None:
+    """One log line for an alert; None for traffic snapshots."""
+    which = event.WhichOneof("event")
+    if which == "conformance":
+        a = event.conformance
+        kind = telemetry_pb2.AlertKind.Name(a.kind).removeprefix("ALERT_KIND_")
+        return f"{kind:<18} {a.registration_id} plan {a.flight_plan_id or '-'}: {a.reason}"
+    if which == "conflict":
+        c = event.conflict
+        label = "LOSS OF SEPARATION" if c.loss_of_separation else "CONFLICT"
+        advice = "; ".join(f"{a.registration_id}: {a.description}" for a in c.advisories)
+        wait = from_timestamp(c.closest_approach_time) - from_timestamp(event.time)
+        return (
+            f"{label:<18} {c.registration_id_a} × {c.registration_id_b} closest "
+            f"{c.closest_horizontal_distance_m:.0f} m / {c.closest_vertical_distance_m:.0f} m "
+            f"in {wait:.0f} s. {advice}"
+        )
+    if which == "plan":
+        state = flight_plan_pb2.FlightPlanState.Name(event.plan.state).split("_")[-1]
+        return f"PLAN {state:<13} {event.plan.flight_plan_id} ({event.plan.operator_id})"
+    if which == "geozone":
+        change = "deleted" if event.geozone.deleted else "published"
+        return f"GEOZONE {change:<10} {event.geozone.geozone_id}"
+    return None
+
+
+def traffic_table(snapshot: monitor_service_pb2.TrafficSnapshot) -> Table:
+    table = Table(
+        "vehicle",
+        "operator",
+        "plan",
+        "state",
+        "lat",
+        "lon",
+        "alt m",
+        "speed m/s",
+        title=f"{len(snapshot.tracks)} vehicles",
+    )
+    for track in sorted(snapshot.tracks, key=lambda t: t.state.registration_id):
+        s = track.state
+        state = flight_plan_pb2.FlightPlanState.Name(track.plan_state).split("_")[-1].lower()
+        table.add_row(
+            s.registration_id,
+            track.operator_id,
+            s.flight_plan_id[:8] or "-",
+            "-" if track.plan_state == 0 else state,
+            f"{s.position.latitude_deg:.5f}",
+            f"{s.position.longitude_deg:.5f}",
+            f"{s.altitude_m:.0f}",
+            f"{math.hypot(s.velocity_north_mps, s.velocity_east_mps):.1f}",
+        )
+    return table
+
+
+def show(
+    events: Iterable[monitor_service_pb2.WatchAirspaceResponse],
+    *,
+    as_json: bool,
+    count: int | None,
+    console: Console,
+) -> None:
+    """Render events until the stream ends or ``count`` were shown."""
+    shown = 0
+    if as_json:
+        for event in events:
+            console.print_json(
+                json.dumps(json_format.MessageToDict(event, preserving_proto_field_name=True)),
+                indent=None,
+            )
+            shown += 1
+            if count is not None and shown >= count:
+                return
+        return
+    log: deque[str] = deque(maxlen=LOG_LINES)
+    traffic = Table(title="waiting for traffic…")
+    with Live(Group(traffic), console=console, refresh_per_second=4) as live:
+        for event in events:
+            line = describe(event)
+            if line is None:
+                traffic = traffic_table(event.traffic)
+            else:
+                log.append(line)
+            live.update(Group(traffic, *log))
+            shown += 1
+            if count is not None and shown >= count:
+                return

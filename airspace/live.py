@@ -1,0 +1,409 @@
+"""The live airspace: latest states in, conformance and tactical conflicts out.
+
+``ingest`` takes states from ground stations (latest wins by time, per operator and vehicle).
+``cycle`` runs once per ``monitor_period_s``: it moves activated plans between ACTIVATED,
+NONCONFORMING and CONTINGENT, detects predicted conflicts and losses of separation among
+airborne vehicles with advisories for the vehicle that yields, and publishes everything on the
+event bus, with a traffic snapshot last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from airspace import advisories, tactical
+from airspace.clock import Clock
+from airspace.config import AirspaceConfig
+from airspace.conformance import deviation_m
+from airspace.deconfliction import Deconflictor
+from airspace.errors import FailedPrecondition
+from airspace.events import (
+    Advice,
+    AlertKind,
+    ConflictAlert,
+    ConformanceAlert,
+    EventBus,
+    PlanChanged,
+    TrackRecord,
+    TrafficSnapshot,
+)
+from airspace.model import AIRBORNE_STATES, Circle, FlightPlan, Geozone, Identity, LatLng, PlanState
+from airspace.store import Store
+from airspace.telemetry import VehicleState, state_problems
+from airspace.zones import ZoneChecker
+
+log = logging.getLogger(__name__)
+
+AIRBORNE_ABOVE_M = 1.0
+"""Vehicles lower than this are on the ground: not part of tactical detection."""
+CONFLICT_REPEAT_S = 5.0
+"""An ongoing conflict is published again this often (a new one at once)."""
+FORGET_AFTER_TIMEOUTS = 4
+"""Tracks silent for this many telemetry timeouts are forgotten."""
+
+TrackKey = tuple[str, str]
+"""(operator id, registration id): one ground station never disturbs another's vehicles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    index: int
+    registration_id: str
+    reasons: tuple[str, ...]
+
+
+class LiveAirspace:
+    def __init__(
+        self,
+        store: Store,
+        deconflictor: Deconflictor,
+        zones: ZoneChecker,
+        bus: EventBus,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._deconflictor = deconflictor
+        self._zones = zones
+        self._bus = bus
+        self._clock = clock
+        self._plans: dict[str, FlightPlan] = {}
+        self._tracks: dict[TrackKey, VehicleState] = {}
+        self._out_since: dict[str, float] = {}
+        self._unplanned: set[tuple[TrackKey, str]] = set()
+        self._conflicts_published: dict[frozenset[TrackKey], float] = {}
+
+    @property
+    def config(self) -> AirspaceConfig:
+        return self._deconflictor.config
+
+    # -- ingest ------------------------------------------------------------------------------
+    async def ingest(self, identity: Identity, states: Sequence[VehicleState]) -> list[Rejection]:
+        """Take what is valid and newer than what we hold; say why about the rest."""
+        now_s = self._clock.now()
+        rejections = []
+        for index, state in enumerate(states):
+            reasons = state_problems(state, self.config, now_s)
+            if not reasons and state.flight_plan_id:
+                plan = await self._store.get_plan(state.flight_plan_id)
+                if plan is None or plan.operator_id != identity.subject_id:
+                    reasons.append(f"flight_plan_id: you have no plan {state.flight_plan_id!r}")
+            key = (identity.subject_id, state.registration_id)
+            latest = self._tracks.get(key)
+            if not reasons and latest is not None and state.time_s <= latest.time_s:
+                reasons.append("time: not newer than the vehicle's latest state (ignored)")
+            if reasons:
+                rejections.append(Rejection(index, state.registration_id, tuple(reasons)))
+            else:
+                self._tracks[key] = state
+        return rejections
+
+    # -- the cycle ---------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Cycle every ``monitor_period_s`` until cancelled."""
+        while True:
+            await asyncio.sleep(self.config.monitor_period_s)
+            try:
+                await self.cycle()
+            except Exception:  # the monitor must outlive one bad cycle; the log has the cause
+                log.exception("live monitor cycle failed; retrying next period")
+
+    async def cycle(self) -> TrafficSnapshot:
+        now_s = self._clock.now()
+        self._forget_silent(now_s)
+        records = await self._records()
+        await self._check_conformance(records, now_s)
+        await self._check_lost_links(now_s)
+        records = await self._records()
+        self._detect_conflicts(records, await self._store.list_zones(), now_s)
+        snapshot = TrafficSnapshot(now_s, tuple(records.values()))
+        self._bus.publish(snapshot)
+        return snapshot
+
+    def _forget_silent(self, now_s: float) -> None:
+        limit = now_s - FORGET_AFTER_TIMEOUTS * self.config.telemetry_timeout_s
+        for key in [k for k, s in self._tracks.items() if s.time_s < limit]:
+            del self._tracks[key]
+
+    async def _records(self) -> dict[TrackKey, TrackRecord]:
+        """Every track with its plan's current state; refreshes ``self._plans``."""
+        records = {}
+        self._plans = {}
+        for key, state in self._tracks.items():
+            plan = (
+                await self._store.get_plan(state.flight_plan_id) if state.flight_plan_id else None
+            )
+            if plan is not None:
+                self._plans[plan.flight_plan_id] = plan
+            records[key] = TrackRecord(state, key[0], plan.state if plan else None)
+        return records
+
+    # -- conformance -------------------------------------------------------------------------
+    async def _check_conformance(self, records: dict[TrackKey, TrackRecord], now_s: float) -> None:
+        fresh_after = now_s - self.config.telemetry_timeout_s
+        for key, record in records.items():
+            state = record.state
+            if state.time_s < fresh_after:
+                continue
+            plan = self._plans.get(state.flight_plan_id)
+            if plan is None or plan.state not in AIRBORNE_STATES:
+                self._alert_unplanned(key, record, plan, now_s)
+                continue
+            deviation = deviation_m(self._deconflictor, plan, state)
+            await self._judge(plan, record, deviation, now_s)
+
+    async def _judge(
+        self, plan: FlightPlan, record: TrackRecord, deviation: float, now_s: float
+    ) -> None:
+        plan_id = plan.flight_plan_id
+        if deviation == 0.0:
+            self._out_since.pop(plan_id, None)
+            if plan.state is not PlanState.ACTIVATED:
+                await self._move(
+                    plan,
+                    PlanState.ACTIVATED,
+                    AlertKind.CONFORMING,
+                    record,
+                    0.0,
+                    "back inside its plan",
+                    now_s,
+                )
+            return
+        since = self._out_since.setdefault(plan_id, record.state.time_s)
+        if plan.state is PlanState.ACTIVATED:
+            await self._move(
+                plan,
+                PlanState.NONCONFORMING,
+                AlertKind.NONCONFORMING,
+                record,
+                deviation,
+                f"{deviation:.0f} m outside its plan",
+                now_s,
+            )
+        elif plan.state is PlanState.NONCONFORMING and now_s - since > (
+            self.config.contingent_after_s
+        ):
+            await self._move(
+                plan,
+                PlanState.CONTINGENT,
+                AlertKind.CONTINGENT,
+                record,
+                deviation,
+                f"outside its plan for {now_s - since:.0f} s",
+                now_s,
+            )
+
+    async def _check_lost_links(self, now_s: float) -> None:
+        timeout = self.config.telemetry_timeout_s
+        heard = {s.flight_plan_id: s for s in self._tracks.values() if s.flight_plan_id}
+        for plan in await self._airborne_plans():
+            if plan.state is PlanState.CONTINGENT:
+                continue
+            state = heard.get(plan.flight_plan_id)
+            last_s = state.time_s if state else plan.update_time_s
+            if now_s - last_s > timeout:
+                record = TrackRecord(state, plan.operator_id, plan.state) if state else None
+                await self._move(
+                    plan,
+                    PlanState.CONTINGENT,
+                    AlertKind.TELEMETRY_LOST,
+                    record,
+                    0.0,
+                    f"no telemetry for {now_s - last_s:.0f} s",
+                    now_s,
+                )
+
+    async def _airborne_plans(self) -> list[FlightPlan]:
+        plans: list[FlightPlan] = []
+        after = ""
+        while batch := await self._store.list_plans(
+            operator_id=None, states=AIRBORNE_STATES, after_id=after, limit=1000
+        ):
+            plans.extend(batch)
+            after = batch[-1].flight_plan_id
+        return plans
+
+    async def _move(
+        self,
+        plan: FlightPlan,
+        to: PlanState,
+        kind: AlertKind,
+        record: TrackRecord | None,
+        deviation: float,
+        reason: str,
+        now_s: float,
+    ) -> None:
+        try:
+            moved = await self._store.transition(
+                plan.flight_plan_id, AIRBORNE_STATES, to, reason, now_s
+            )
+        except FailedPrecondition:
+            return  # ended or cancelled meanwhile: nothing to say
+        self._bus.publish(PlanChanged(now_s, moved))
+        state = record.state if record else None
+        self._bus.publish(
+            ConformanceAlert(
+                time_s=now_s,
+                kind=kind,
+                registration_id=state.registration_id if state else plan.vehicle.registration_id,
+                flight_plan_id=plan.flight_plan_id,
+                operator_id=plan.operator_id,
+                plan_state=to,
+                position=state.position if state else _plan_position(plan),
+                altitude_m=state.altitude_m if state else 0.0,
+                deviation_m=deviation,
+                reason=reason,
+            )
+        )
+
+    def _alert_unplanned(
+        self, key: TrackKey, record: TrackRecord, plan: FlightPlan | None, now_s: float
+    ) -> None:
+        marker = (key, record.state.flight_plan_id)
+        if marker in self._unplanned:
+            return
+        self._unplanned.add(marker)
+        reason = (
+            "no flight plan given"
+            if plan is None
+            else f"its plan {plan.flight_plan_id} is {plan.state.value}, not activated"
+        )
+        state = record.state
+        self._bus.publish(
+            ConformanceAlert(
+                time_s=now_s,
+                kind=AlertKind.NO_ACTIVATED_PLAN,
+                registration_id=state.registration_id,
+                flight_plan_id=state.flight_plan_id,
+                operator_id=key[0],
+                plan_state=plan.state if plan else None,
+                position=state.position,
+                altitude_m=state.altitude_m,
+                deviation_m=0.0,
+                reason=f"flying: {reason}",
+            )
+        )
+
+    # -- tactical ----------------------------------------------------------------------------
+    def _detect_conflicts(
+        self, records: dict[TrackKey, TrackRecord], zones: list[Geozone], now_s: float
+    ) -> None:
+        fresh_after = now_s - self.config.telemetry_timeout_s
+        keys = [
+            k
+            for k, r in records.items()
+            if r.state.time_s >= fresh_after and r.state.altitude_m > AIRBORNE_ABOVE_M
+        ]
+        if len(keys) < 2:
+            self._conflicts_published.clear()
+            return
+        traffic = self._traffic([records[k].state for k in keys], now_s)
+        config = self.config
+        found = tactical.detect_conflicts(
+            traffic,
+            config.horizontal_separation_m,
+            config.vertical_separation_m,
+            config.tactical_lookahead_s,
+        )
+        ongoing = {}
+        for conflict in found:
+            pair = frozenset({keys[conflict.i], keys[conflict.j]})
+            last = self._conflicts_published.get(pair)
+            ongoing[pair] = last if last is not None and now_s - last < CONFLICT_REPEAT_S else now_s
+            if ongoing[pair] == now_s:
+                a, b = records[keys[conflict.i]], records[keys[conflict.j]]
+                alert = self._conflict_alert(traffic, conflict, a, b, zones, now_s)
+                self._bus.publish(alert)
+        self._conflicts_published = ongoing
+
+    def _traffic(self, states: list[VehicleState], now_s: float) -> tactical.TrafficArrays:
+        """States extrapolated to ``now_s``, in metres."""
+        projection = self._deconflictor.projection
+        positions = [s.position for s in states]
+        xs, ys = projection.to_xy_many(positions)
+        age = np.array([now_s - s.time_s for s in states])
+        ve, vn = projection.grid_velocity(
+            positions,
+            np.array([s.velocity_east_mps for s in states]),
+            np.array([s.velocity_north_mps for s in states]),
+        )
+        vz = -np.array([s.velocity_down_mps for s in states])
+        alt = np.array([s.altitude_m for s in states])
+        return tactical.TrafficArrays(
+            ids=tuple(s.registration_id for s in states),
+            x_m=xs + ve * age,
+            y_m=ys + vn * age,
+            alt_m=alt + vz * age,
+            vx_mps=ve,
+            vy_mps=vn,
+            vz_mps=vz,
+        )
+
+    def _conflict_alert(
+        self,
+        traffic: tactical.TrafficArrays,
+        conflict: tactical.PredictedConflict,
+        a: TrackRecord,
+        b: TrackRecord,
+        zones: list[Geozone],
+        now_s: float,
+    ) -> ConflictAlert:
+        config = self.config
+        advice = []
+        for index, record in self._yielding(conflict, a, b):
+            advisory = advisories.resolve(
+                traffic,
+                conflict,
+                index,
+                is_allowed=self._zones.point_rule(zones, record.operator_id, now_s),
+                horizontal_m=config.horizontal_separation_m,
+                vertical_m=config.vertical_separation_m,
+                lookahead_s=config.tactical_lookahead_s,
+            )
+            if advisory is not None:
+                advice.append(
+                    Advice(
+                        record.state.registration_id,
+                        advisory.kind,
+                        advisory.heading_change_deg,
+                        advisory.target_alt_m,
+                        advisory.target_speed_mps,
+                        advisory.description,
+                    )
+                )
+        return ConflictAlert(
+            time_s=now_s,
+            a=a,
+            b=b,
+            loss_of_separation=conflict.is_loss,
+            start_s=now_s + conflict.t_in_s,
+            closest_approach_s=now_s + conflict.t_cpa_s,
+            closest_horizontal_m=conflict.d_cpa_m,
+            closest_vertical_m=conflict.dv_cpa_m,
+            advisories=tuple(advice),
+        )
+
+    def _yielding(
+        self, conflict: tactical.PredictedConflict, a: TrackRecord, b: TrackRecord
+    ) -> list[tuple[int, TrackRecord]]:
+        """Who gives way: the lower priority, or both when equal."""
+        pa, pb = self._priority(a), self._priority(b)
+        if pa == pb:
+            return [(conflict.i, a), (conflict.j, b)]
+        return [(conflict.i, a)] if pa < pb else [(conflict.j, b)]
+
+    def _priority(self, record: TrackRecord) -> int:
+        plan = self._plans.get(record.state.flight_plan_id)
+        return int(plan.priority) if plan else 0
+
+
+def _plan_position(plan: FlightPlan) -> LatLng:
+    """Somewhere on the plan, for alerts about a vehicle that never reported."""
+    if plan.waypoints:
+        return plan.waypoints[0].position
+    area = plan.volumes[0].area
+    return area.center if isinstance(area, Circle) else area.vertices[0]

@@ -1,0 +1,66 @@
+"""MonitorService: the live picture for regulators."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+
+from airspace.deconfliction import Deconflictor
+from airspace.errors import PermissionDenied, ResourceExhausted
+from airspace.events import EventBus, TrafficSnapshot
+from airspace.server import convert
+from airspace.server.guard import caller
+from airspace.server.live_convert import watch_out
+from airspace.v1 import monitor_service_pb2 as pb
+from airspace.v1 import monitor_service_pb2_grpc as pb_grpc
+from airspace.validation import Violations, check_shape
+from airspace.watch import EventKind, WatchFilter
+from airspace.zones import ZoneChecker
+
+KINDS = {
+    pb.EVENT_KIND_TRAFFIC: EventKind.TRAFFIC,
+    pb.EVENT_KIND_CONFORMANCE: EventKind.CONFORMANCE,
+    pb.EVENT_KIND_CONFLICT: EventKind.CONFLICT,
+    pb.EVENT_KIND_PLAN: EventKind.PLAN,
+    pb.EVENT_KIND_GEOZONE: EventKind.GEOZONE,
+}
+
+
+class MonitorServicer(pb_grpc.MonitorServiceServicer):
+    def __init__(self, bus: EventBus, deconflictor: Deconflictor, zones: ZoneChecker) -> None:
+        self._bus = bus
+        self._deconflictor = deconflictor
+        self._zones = zones
+
+    async def WatchAirspace(
+        self, request: pb.WatchAirspaceRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.WatchAirspaceResponse]:
+        if not caller().is_regulator:
+            raise PermissionDenied("only regulators watch the airspace")
+        watch = self._filter(request)
+        subscription = self._bus.subscribe(watch.accepts)
+        try:
+            while (event := await subscription.next()) is not None:
+                if isinstance(event, TrafficSnapshot):
+                    if not watch.wants(EventKind.TRAFFIC):
+                        continue
+                    event = watch.snapshot(event)
+                yield watch_out(event, subscription.dropped_snapshots)
+            if subscription.overflowed:
+                raise ResourceExhausted("the watcher fell too far behind on alerts; reconnect")
+        finally:
+            self._bus.unsubscribe(subscription)
+
+    def _filter(self, request: pb.WatchAirspaceRequest) -> WatchFilter:
+        out = Violations()
+        kinds = [KINDS.get(k) for k in request.kinds]
+        if None in kinds:
+            out.add("kinds", "contains an unknown or unspecified kind")
+        area = convert.area_in(request.area, "area", out) if request.HasField("area") else None
+        if area is not None:
+            check_shape(out, "area", area, self._deconflictor.config)
+        out.raise_if_any()
+        return WatchFilter(
+            frozenset(k for k in kinds if k is not None), area, self._deconflictor, self._zones
+        )

@@ -1,0 +1,85 @@
+"""What a watcher asked to see: kinds of events, and an area."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+import numpy as np
+import shapely
+
+from airspace.deconfliction import Deconflictor
+from airspace.events import (
+    Alert,
+    ConflictAlert,
+    ConformanceAlert,
+    Event,
+    GeozoneChanged,
+    PlanChanged,
+    TrafficSnapshot,
+)
+from airspace.footprint import metric_shape
+from airspace.model import LatLng, Shape
+from airspace.zones import ZoneChecker
+
+
+class EventKind(enum.Enum):
+    TRAFFIC = "traffic"
+    CONFORMANCE = "conformance"
+    CONFLICT = "conflict"
+    PLAN = "plan"
+    GEOZONE = "geozone"
+
+
+def kind_of(event: Event) -> EventKind:
+    if isinstance(event, TrafficSnapshot):
+        return EventKind.TRAFFIC
+    if isinstance(event, ConformanceAlert):
+        return EventKind.CONFORMANCE
+    if isinstance(event, ConflictAlert):
+        return EventKind.CONFLICT
+    if isinstance(event, PlanChanged):
+        return EventKind.PLAN
+    return EventKind.GEOZONE
+
+
+@dataclass(frozen=True)
+class WatchFilter:
+    """Kinds (empty: all) and an area (None: everywhere)."""
+
+    kinds: frozenset[EventKind]
+    area: Shape | None
+    deconflictor: Deconflictor
+    zones: ZoneChecker
+
+    def wants(self, kind: EventKind) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    def accepts(self, alert: Alert) -> bool:
+        if not self.wants(kind_of(alert)):
+            return False
+        if self.area is None:
+            return True
+        if isinstance(alert, PlanChanged):
+            return self.zones.plan_touches(alert.plan, self.zones.area_footprint(self.area))
+        if isinstance(alert, GeozoneChanged):
+            return alert.geozone is None or self.zones.zone_touches(
+                alert.geozone, self.area, *self.zones.all_altitudes_and_times()
+            )
+        return bool(self.inside(alert.positions).any())
+
+    def snapshot(self, snapshot: TrafficSnapshot) -> TrafficSnapshot:
+        """The part of a snapshot inside the area."""
+        if self.area is None or not snapshot.tracks:
+            return snapshot
+        inside = self.inside(tuple(t.state.position for t in snapshot.tracks))
+        return replace(
+            snapshot, tracks=tuple(t for t, i in zip(snapshot.tracks, inside, strict=True) if i)
+        )
+
+    def inside(self, positions: tuple[LatLng, ...]) -> np.ndarray:
+        assert self.area is not None
+        shape = metric_shape(self.area, self.deconflictor.projection)
+        xs, ys = self.deconflictor.projection.to_xy_many(positions)
+        distances = shapely.distance(shape.core, shapely.points(xs, ys))
+        return np.asarray(distances <= shape.radius_m)
