@@ -70,8 +70,9 @@ class AirspaceConfig:
     """How long a vehicle may stay non-conforming before its plan becomes contingent (F3548)."""
     telemetry_timeout_s: float = 15.0
     """Silence after which an activated flight is contingent (lost link)."""
-    monitor_period_s: float = 1.0
-    """How often the live monitor checks conformance and tactical conflicts (seconds)."""
+    monitor_period_s: float = 0.5
+    """How often the live monitor checks conformance and tactical conflicts (seconds): events
+    reach watchers within about this long of the state that caused them."""
     activation_lead_s: float = 900.0
     """How long before its start a plan may be activated (seconds)."""
     max_tolerance_m: float = 500.0

@@ -70,15 +70,12 @@ class Deconflictor:
 
     def encounter(self, plan: FlightPlan, other: FlightPlan) -> Encounter | None:
         """The first moment the two plans are closer than both minima, widened by tolerances."""
-        h = (
-            self.config.horizontal_separation_m
-            + plan.tolerance.horizontal_m
-            + other.tolerance.horizontal_m
+        # Tolerances are summed first so that the limit is the same in either order.
+        h = self.config.horizontal_separation_m + (
+            plan.tolerance.horizontal_m + other.tolerance.horizontal_m
         )
-        v = (
-            self.config.vertical_separation_m
-            + plan.tolerance.vertical_m
-            + other.tolerance.vertical_m
+        v = self.config.vertical_separation_m + (
+            plan.tolerance.vertical_m + other.tolerance.vertical_m
         )
         return first_encounter(self.footprint(plan), self.footprint(other), h, v)
 

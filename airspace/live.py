@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -72,6 +72,7 @@ class LiveAirspace:
         self._bus = bus
         self._clock = clock
         self._plans: dict[str, FlightPlan] = {}
+        self._owned: set[tuple[str, str]] = set()
         self._tracks: dict[TrackKey, VehicleState] = {}
         self._out_since: dict[str, float] = {}
         self._unplanned: set[tuple[TrackKey, str]] = set()
@@ -88,10 +89,12 @@ class LiveAirspace:
         rejections = []
         for index, state in enumerate(states):
             reasons = state_problems(state, self.config, now_s)
-            if not reasons and state.flight_plan_id:
-                plan = await self._store.get_plan(state.flight_plan_id)
-                if plan is None or plan.operator_id != identity.subject_id:
-                    reasons.append(f"flight_plan_id: you have no plan {state.flight_plan_id!r}")
+            if (
+                not reasons
+                and state.flight_plan_id
+                and not await self._owns(identity, state.flight_plan_id)
+            ):
+                reasons.append(f"flight_plan_id: you have no plan {state.flight_plan_id!r}")
             key = (identity.subject_id, state.registration_id)
             latest = self._tracks.get(key)
             if not reasons and latest is not None and state.time_s <= latest.time_s:
@@ -102,11 +105,25 @@ class LiveAirspace:
                 self._tracks[key] = state
         return rejections
 
+    async def _owns(self, identity: Identity, plan_id: str) -> bool:
+        """Whether the plan exists and is the caller's (plans never change hands)."""
+        if (identity.subject_id, plan_id) in self._owned:
+            return True
+        plan = await self._store.get_plan(plan_id)
+        if plan is None or plan.operator_id != identity.subject_id:
+            return False
+        self._owned.add((identity.subject_id, plan_id))
+        return True
+
     # -- the cycle ---------------------------------------------------------------------------
     async def run(self) -> None:
-        """Cycle every ``monitor_period_s`` until cancelled."""
+        """Cycle every ``monitor_period_s`` (on a fixed schedule) until cancelled."""
+        loop = asyncio.get_running_loop()
+        period = self.config.monitor_period_s
+        next_at = loop.time() + period
         while True:
-            await asyncio.sleep(self.config.monitor_period_s)
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+            next_at = max(next_at + period, loop.time())
             try:
                 await self.cycle()
             except Exception:  # the monitor must outlive one bad cycle; the log has the cause
@@ -118,7 +135,7 @@ class LiveAirspace:
         records = await self._records()
         await self._check_conformance(records, now_s)
         await self._check_lost_links(now_s)
-        records = await self._records()
+        records = self._refreshed(records)
         self._detect_conflicts(records, await self._store.list_zones(), now_s)
         snapshot = TrafficSnapshot(now_s, tuple(records.values()))
         self._bus.publish(snapshot)
@@ -141,6 +158,14 @@ class LiveAirspace:
                 self._plans[plan.flight_plan_id] = plan
             records[key] = TrackRecord(state, key[0], plan.state if plan else None)
         return records
+
+    def _refreshed(self, records: dict[TrackKey, TrackRecord]) -> dict[TrackKey, TrackRecord]:
+        """The records with the plan states this cycle's transitions left."""
+        out = {}
+        for key, record in records.items():
+            plan = self._plans.get(record.state.flight_plan_id)
+            out[key] = record if plan is None else replace(record, plan_state=plan.state)
+        return out
 
     # -- conformance -------------------------------------------------------------------------
     async def _check_conformance(self, records: dict[TrackKey, TrackRecord], now_s: float) -> None:
@@ -243,6 +268,7 @@ class LiveAirspace:
             )
         except FailedPrecondition:
             return  # ended or cancelled meanwhile: nothing to say
+        self._plans[moved.flight_plan_id] = moved
         self._bus.publish(PlanChanged(now_s, moved))
         state = record.state if record else None
         self._bus.publish(

@@ -406,7 +406,7 @@ def _all_pair_blocks(
             dy = t.y_m[cols][None, :] - t.y_m[rows][:, None]
             wx = t.vx_mps[cols][None, :] - t.vx_mps[rows][:, None]
             wy = t.vy_mps[cols][None, :] - t.vy_mps[rows][:, None]
-            reach = horizontal_m + np.sqrt(wx * wx + wy * wy) * lookahead_s * 0.9
+            reach = horizontal_m + np.sqrt(wx * wx + wy * wy) * lookahead_s
             near = dx * dx + dy * dy <= reach * reach * (1 + slack) + slack
             dz = t.alt_m[cols][None, :] - t.alt_m[rows][:, None]
             wz = t.vz_mps[cols][None, :] - t.vz_mps[rows][:, None]
@@ -549,7 +549,6 @@ class SweptBoxIndex:
         self._keys = self._vehicles = self._cx = self._cy = empty
         self._run_starts = self._run_lengths = empty
         self._first_col = self._first_row = np.zeros(0, dtype=bool)
-        self._entry_boxes: tuple[FloatArray, ...] = ()
         self._ranked = False
         if self.usable:
             self._build()
@@ -574,7 +573,7 @@ class SweptBoxIndex:
             cx.shape[0] > 0 and max(int(np.abs(cx).max()), int(np.abs(cy).max())) >= _MAX_PACKED
         )
         keys = self._key(cx, cy)
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)
         self._keys, self._vehicles = keys[order], vehicle[order]
         self._cx, self._cy = cx[order], cy[order]
         m = self._keys.shape[0]
@@ -584,7 +583,6 @@ class SweptBoxIndex:
         self._run_lengths = np.diff(np.append(self._run_starts, m))
         self._first_col = self._cx == self.cx0[self._vehicles]
         self._first_row = self._cy == self.cy0[self._vehicles]
-        self._entry_boxes = tuple(v[self._vehicles] for v in (b.x0, b.x1, b.y0, b.y1, b.z0, b.z1))
 
     def _cell(self, coordinate: FloatArray) -> IntArray:
         return np.floor(coordinate / self.cell_m).astype(np.int64)
@@ -617,29 +615,29 @@ class SweptBoxIndex:
         lowest-left cell both boxes cover, the one where the column (row) is the first column
         (row) of at least one of the two boxes."""
         lengths = self._run_lengths
-        e = self._entry_boxes
+        b = self.boxes
         for size in np.unique(lengths[lengths > 1]).tolist():
             p, q = np.triu_indices(size, 1)
             starts = self._run_starts[lengths == size]
             step = max(1, chunk // p.shape[0])
             for lo in range(0, starts.shape[0], step):
                 base = starts[lo : lo + step, None]
-                a = (base + p).reshape(-1)
-                b = (base + q).reshape(-1)
+                ea = (base + p).reshape(-1)
+                eb = (base + q).reshape(-1)
                 home = np.flatnonzero(
-                    (self._first_col[a] | self._first_col[b])
-                    & (self._first_row[a] | self._first_row[b])
+                    (self._first_col[ea] | self._first_col[eb])
+                    & (self._first_row[ea] | self._first_row[eb])
                 )
-                a, b = a[home], b[home]
+                vi, vj = self._vehicles[ea[home]], self._vehicles[eb[home]]
                 keep = np.flatnonzero(
-                    (e[0][a] <= e[1][b])
-                    & (e[0][b] <= e[1][a])
-                    & (e[2][a] <= e[3][b])
-                    & (e[2][b] <= e[3][a])
-                    & (e[4][a] <= e[5][b])
-                    & (e[4][b] <= e[5][a])
+                    (b.x0[vi] <= b.x1[vj])
+                    & (b.x0[vj] <= b.x1[vi])
+                    & (b.y0[vi] <= b.y1[vj])
+                    & (b.y0[vj] <= b.y1[vi])
+                    & (b.z0[vi] <= b.z1[vj])
+                    & (b.z0[vj] <= b.z1[vi])
                 )
-                vi, vj = self._vehicles[a[keep]], self._vehicles[b[keep]]
+                vi, vj = vi[keep], vj[keep]
                 yield np.minimum(vi, vj), np.maximum(vi, vj)
 
     def _oversized_pairs(self) -> Iterator[tuple[IntArray, IntArray]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -18,7 +18,7 @@ from airspace.events import (
     PlanChanged,
     TrafficSnapshot,
 )
-from airspace.footprint import metric_shape
+from airspace.footprint import MetricShape, metric_shape
 from airspace.model import LatLng, Shape
 from airspace.zones import ZoneChecker
 
@@ -51,6 +51,12 @@ class WatchFilter:
     area: Shape | None
     deconflictor: Deconflictor
     zones: ZoneChecker
+    _metric_area: MetricShape | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.area is not None:
+            shape = metric_shape(self.area, self.deconflictor.projection)
+            object.__setattr__(self, "_metric_area", shape)
 
     def wants(self, kind: EventKind) -> bool:
         return not self.kinds or kind in self.kinds
@@ -78,8 +84,8 @@ class WatchFilter:
         )
 
     def inside(self, positions: tuple[LatLng, ...]) -> np.ndarray:
-        assert self.area is not None
-        shape = metric_shape(self.area, self.deconflictor.projection)
+        shape = self._metric_area
+        assert shape is not None
         xs, ys = self.deconflictor.projection.to_xy_many(positions)
         distances = shapely.distance(shape.core, shapely.points(xs, ys))
         return np.asarray(distances <= shape.radius_m)

@@ -17,50 +17,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from itertools import islice
 
 import grpc
 
-from airspace.clock import ManualClock
-from airspace.config import AirspaceConfig
-from airspace.deconfliction import Deconflictor
-from airspace.flight_plans import FlightPlanBook
-from airspace.model import FlightPlan, Identity
+from airspace.model import FlightPlan
 from airspace.server import convert
-from airspace.server.app import AirspaceServer
-from airspace.server.settings import ServerSettings
-from airspace.store.memory import MemoryStore
 from airspace.v1 import flight_plan_service_pb2 as pb
-from airspace.zone_formats import load_demo_city
-from airspace.zones import ZoneChecker
 from bench.machine import describe
-from bench.traffic import delivery_plans
+from bench.servers import ECHO_METHOD, cpu_seconds, free_port, spawn
+from bench.traffic import START_S, book, delivery_plans
 
-START_S = 1_796_112_000.0  # 2026-12-01T08:00Z
-OPERATOR = Identity("op-bench", "operator")
-ECHO_METHOD = "/bench.Echo/Echo"
+SUBMIT_METHOD = "/airspace.v1.FlightPlanService/SubmitFlightPlan"
 IN_FLIGHT = 64
-
-
-async def book(count: int, seed: int) -> tuple[FlightPlanBook, MemoryStore, Deconflictor, int]:
-    """A book holding ``count`` accepted plans; returns it with the number of submissions."""
-    store = MemoryStore()
-    await store.put_zones(load_demo_city())
-    deconflictor = Deconflictor(AirspaceConfig())
-    book_ = FlightPlanBook(store, deconflictor, ZoneChecker(deconflictor), ManualClock(START_S))
-    accepted = submitted = 0
-    for draft in delivery_plans(seed, START_S):
-        submitted += 1
-        outcome = await book_.submit(OPERATOR, f"load-{submitted}", draft)
-        accepted += outcome.accepted
-        if accepted >= count:
-            break
-    return book_, store, deconflictor, submitted
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -104,33 +75,6 @@ async def in_process(plans: int, checks: int, baseline_checks: int) -> dict[str,
 
 
 # -- gRPC ------------------------------------------------------------------------------------
-async def serve_loaded(port: int, plans: int) -> None:
-    """Serve the book on ``port`` once ``plans`` are accepted; prints READY."""
-    _, store, _, _ = await book(plans, seed=1)
-    settings = ServerSettings(
-        host="127.0.0.1", port=port, demo_city=True, identities={"bench": OPERATOR}
-    )
-    server = AirspaceServer(settings, store=store, clock=ManualClock(START_S))
-    await server.start()
-    print("READY", flush=True)
-    await server.wait()
-
-
-async def serve_echo(port: int) -> None:
-    async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
-        return request[:64]
-
-    handler = grpc.method_handlers_generic_handler(
-        "bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
-    )
-    server = grpc.aio.server()
-    server.add_generic_rpc_handlers((handler,))
-    server.add_insecure_port(f"127.0.0.1:{port}")
-    await server.start()
-    print("READY", flush=True)
-    await server.wait_for_termination()
-
-
 async def drive(target: str, method: str, payloads: list[bytes], seconds: float) -> float:
     """Calls per second with ``IN_FLIGHT`` concurrent calls for ``seconds``."""
     async with grpc.aio.insecure_channel(target) as channel:
@@ -151,36 +95,6 @@ async def drive(target: str, method: str, payloads: list[bytes], seconds: float)
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
         return done / (time.perf_counter() - start)
-
-
-def spawn(*args: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.strategic", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "READY" not in line:
-        process.kill()
-        raise RuntimeError(f"bench server did not start: {line!r}")
-    return process
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def through_grpc(plans: int, seconds: float) -> dict[str, float]:
@@ -219,19 +133,11 @@ def _to_proto(plan: FlightPlan) -> object:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", nargs="?", default="all", choices=["all", "serve", "echo"])
     parser.add_argument("--plans", type=int, default=10_000)
     parser.add_argument("--checks", type=int, default=2_000)
     parser.add_argument("--baseline-checks", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.mode == "serve":
-        asyncio.run(serve_loaded(args.port, args.plans))
-        return
-    if args.mode == "echo":
-        asyncio.run(serve_echo(args.port))
-        return
     local = asyncio.run(in_process(args.plans, args.checks, args.baseline_checks))
     remote = through_grpc(args.plans, args.seconds)
     print(f"strategic deconfliction — {describe()}")

@@ -6,20 +6,31 @@ import math
 import random
 from collections.abc import Iterator
 
+from airspace.clock import ManualClock
+from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor
+from airspace.flight_plans import FlightPlanBook
 from airspace.model import (
     FlightPlan,
+    Identity,
     LatLng,
     NavigationTolerance,
     Priority,
     Vehicle,
     Waypoint,
 )
+from airspace.store.memory import MemoryStore
+from airspace.zone_formats import load_demo_city
+from airspace.zones import ZoneChecker
 
 CITY_CENTER = (22.60, 114.20)
 """Longgang/Futian side of Shenzhen: a 20 km square clear of the airport."""
 CITY_SIDE_M = 20_000.0
 M_PER_DEG = 111_320.0
 VEHICLE = Vehicle("UAS-BENCH", 15.0, 20.0, 3.0, 3.0, 1800.0)
+START_S = 1_796_112_000.0
+"""2026-12-01T08:00Z: the benchmarks' fixed 'now'."""
+OPERATOR = Identity("op-bench", "operator")
 
 
 def _point(rng: random.Random, half_m: float) -> tuple[float, float]:
@@ -59,3 +70,19 @@ def delivery_plans(seed: int, start_s: float, day_s: float = 12 * 3600.0) -> Ite
                 Waypoint(LatLng(*b), 0.0, depart + 2 * climb + cruise),
             ),
         )
+
+
+async def book(count: int, seed: int) -> tuple[FlightPlanBook, MemoryStore, Deconflictor, int]:
+    """A book holding ``count`` accepted plans; returns it with the number of submissions."""
+    store = MemoryStore()
+    await store.put_zones(load_demo_city())
+    deconflictor = Deconflictor(AirspaceConfig())
+    book_ = FlightPlanBook(store, deconflictor, ZoneChecker(deconflictor), ManualClock(START_S))
+    accepted = submitted = 0
+    for draft in delivery_plans(seed, START_S):
+        submitted += 1
+        outcome = await book_.submit(OPERATOR, f"load-{submitted}", draft)
+        accepted += outcome.accepted
+        if accepted >= count:
+            break
+    return book_, store, deconflictor, submitted

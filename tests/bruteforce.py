@@ -381,8 +381,9 @@ def _scan(pair: _PiecePair, best: _Best, stop_below: float | None) -> None:
 
 
 def _limits(a: FlightPlan, b: FlightPlan, config: AirspaceConfig) -> tuple[float, float]:
-    h = config.horizontal_separation_m + a.tolerance.horizontal_m + b.tolerance.horizontal_m
-    v = config.vertical_separation_m + a.tolerance.vertical_m + b.tolerance.vertical_m
+    """(H, V), summed so that swapping the plans cannot change them by a rounding."""
+    h = config.horizontal_separation_m + (a.tolerance.horizontal_m + b.tolerance.horizontal_m)
+    v = config.vertical_separation_m + (a.tolerance.vertical_m + b.tolerance.vertical_m)
     return h, v
 
 
@@ -436,11 +437,12 @@ def _candidate_pairs(plans: Sequence[FlightPlan], config: AirspaceConfig) -> np.
     t = np.array([m.t_range for m in metrics], dtype=float)
     tol_h = np.array([p.tolerance.horizontal_m for p in plans], dtype=float)
     tol_v = np.array([p.tolerance.vertical_m for p in plans], dtype=float)
-    h_limit = config.horizontal_separation_m + tol_h[:, None] + tol_h[None, :]
-    v_limit = config.vertical_separation_m + tol_v[:, None] + tol_v[None, :]
+    h_limit = config.horizontal_separation_m + (tol_h[:, None] + tol_h[None, :])
+    v_limit = config.vertical_separation_m + (tol_v[:, None] + tol_v[None, :])
 
     def gap(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        return np.maximum(0.0, np.maximum(lo[None, :] - hi[:, None], lo[:, None] - hi[None, :]))
+        apart = np.maximum(lo[None, :] - hi[:, None], lo[:, None] - hi[None, :])
+        return np.asarray(np.maximum(0.0, apart), dtype=float)
 
     near = (
         (gap(t[:, 0], t[:, 1]) == 0)

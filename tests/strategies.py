@@ -126,7 +126,9 @@ def with_id(plan: FlightPlan, plan_id: str) -> FlightPlan:
     return replace(plan, flight_plan_id=plan_id, operator_id=f"op-{plan_id}")
 
 
-def rotated(points: list[tuple[float, float]], angle: float, about: tuple[float, float]):
+def rotated(
+    points: list[tuple[float, float]], angle: float, about: tuple[float, float]
+) -> list[tuple[float, float]]:
     """``points`` rotated by ``angle`` radians about ``about``."""
     c, s = math.cos(angle), math.sin(angle)
     ox, oy = about
@@ -149,6 +151,11 @@ start_times = st.floats(T0, T0 + SPAN_S, allow_nan=False)
 
 _tolerance_m = st.one_of(st.just(0.0), st.floats(0.0, 10.0))
 _speeds = st.floats(3.0, MAX_SPEED_MPS)
+_level_changes = st.one_of(st.just(0.0), st.floats(-5.0, 5.0))
+_cruise_altitudes = st.floats(5.0, 120.0)
+_climb_rates = st.floats(1.0, MAX_CLIMB_MPS)
+_hovers = st.floats(1.0, 30.0)
+_star_radii = st.lists(st.floats(5.0, 250.0), min_size=3, max_size=12)
 _dwells = st.one_of(st.just(0.0), st.floats(0.0, 60.0))
 _rect_sides = st.floats(2.0, 400.0)
 _radii = st.floats(1.0, 250.0)
@@ -156,7 +163,7 @@ _angles = st.floats(0.0, math.pi)
 _hull_clouds = st.lists(
     st.tuples(st.floats(-200.0, 200.0), st.floats(-200.0, 200.0)), min_size=3, max_size=9
 )
-_shape_kinds = st.sampled_from(["rectangle", "hull", "circle"])
+_shape_kinds = st.sampled_from(["rectangle", "hull", "star", "circle"])
 _lower_bounds = st.floats(0.0, 110.0)
 _durations = st.floats(1.0, 300.0)
 
@@ -182,12 +189,23 @@ _tolerances, _vehicles = tolerances(), vehicles()
 
 @st.composite
 def trajectories(draw: st.DrawFn, plan_id: str = "t") -> FlightPlan:
-    """2–8 waypoints inside the area, flown at up to 30 m/s and 5 m/s vertically."""
+    """2–8 waypoints inside the area, flown at up to 30 m/s and 5 m/s vertically.
+
+    Half of them stay within 5 m of one cruise altitude, so that they can be copied up or down.
+    """
     n = draw(st.integers(2, 8))
-    x, y, z, t = draw(coords), draw(coords), draw(altitudes), draw(start_times)
+    level = draw(st.booleans())  # cruising near one altitude, or anywhere in the band
+    cruise = draw(altitudes)
+
+    def altitude() -> float:
+        if level:
+            return min(CONFIG.ceiling_m, max(CONFIG.floor_m, cruise + draw(_level_changes)))
+        return draw(altitudes)
+
+    x, y, z, t = draw(coords), draw(coords), altitude(), draw(start_times)
     points = [(x, y, z, t)]
     for _ in range(n - 1):
-        nx, ny, nz = draw(coords), draw(coords), draw(altitudes)
+        nx, ny, nz = draw(coords), draw(coords), altitude()
         speed = draw(_speeds)
         flight = max(math.hypot(nx - x, ny - y) / speed, abs(nz - z) / MAX_CLIMB_MPS)
         t = t + max(0.5, flight + draw(_dwells))
@@ -198,8 +216,27 @@ def trajectories(draw: st.DrawFn, plan_id: str = "t") -> FlightPlan:
 
 
 @st.composite
+def deliveries(draw: st.DrawFn, plan_id: str = "d") -> FlightPlan:
+    """The shape DESIGN.md asks for: take off vertically, cruise (with hovers), land vertically."""
+    x, y, t = draw(coords), draw(coords), draw(start_times)
+    cruise, climb = draw(_cruise_altitudes), draw(_climb_rates)
+    points = [(x, y, 0.0, t), (x, y, cruise, t + cruise / climb)]
+    for _ in range(draw(st.integers(1, 4))):
+        t = points[-1][3]
+        if draw(st.booleans()):  # hover where it is
+            t += draw(_hovers)
+            points.append((x, y, cruise, t))
+        nx, ny = draw(coords), draw(coords)
+        t += max(0.5, math.hypot(nx - x, ny - y) / draw(_speeds))
+        x, y = nx, ny
+        points.append((x, y, cruise, t))
+    points.append((x, y, 0.0, points[-1][3] + cruise / climb))
+    return replace(trajectory(plan_id, points, draw(_tolerances)), vehicle=draw(_vehicles))
+
+
+@st.composite
 def shapes(draw: st.DrawFn) -> Shape:
-    """A rotated rectangle, a convex hull of random points, or a circle, inside the area."""
+    """A rotated rectangle, a convex hull, a star (simple, often concave) or a circle."""
     cx, cy = draw(coords), draw(coords)
     kind = draw(_shape_kinds)
     if kind == "circle":
@@ -208,6 +245,13 @@ def shapes(draw: st.DrawFn) -> Shape:
         w, h = draw(_rect_sides), draw(_rect_sides)
         corners = _rect(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
         points = rotated(corners, draw(_angles), (cx, cy))
+    elif kind == "star":  # vertices at increasing angles round the centre: always simple
+        radii = draw(_star_radii)
+        step = 2 * math.pi / len(radii)
+        jitter = st.floats(0.0, 0.9 * step)
+        angles = [i * step + draw(jitter) for i in range(len(radii))]
+        polar = zip(angles, radii, strict=True)
+        points = [(cx + r * math.cos(a), cy + r * math.sin(a)) for a, r in polar]
     else:
         cloud = draw(_hull_clouds)
         hull = shapely.MultiPoint([(cx + dx, cy + dy) for dx, dy in cloud]).convex_hull
@@ -240,11 +284,11 @@ def volume_plans(draw: st.DrawFn, plan_id: str = "v") -> FlightPlan:
     return replace(plan, vehicle=draw(_vehicles))
 
 
-_any_plan = st.one_of(trajectories(), trajectories(), trajectories(), volume_plans())
+_any_plan = st.one_of(trajectories(), trajectories(), deliveries(), volume_plans())
 
 
 def plans(plan_id: str = "p") -> st.SearchStrategy[FlightPlan]:
-    """Trajectories (three in four) and volume plans, under ``plan_id``."""
+    """Trajectories (half), deliveries (a quarter) and volume plans, under ``plan_id``."""
     return _any_plan.map(lambda plan: with_id(plan, plan_id))
 
 
@@ -308,10 +352,10 @@ def near_copies(draw: st.DrawFn, plan: FlightPlan, plan_id: str) -> FlightPlan:
 
 
 _offset_nudges = st.one_of(
-    st.floats(0.5, 3.0),
-    st.floats(-3.0, -0.5),
-    st.floats(0.5, 3.0),
-    st.floats(-3.0, -0.5),
+    st.floats(0.6, 1.5),
+    st.floats(-1.5, -0.6),
+    st.floats(1.5, 3.0),
+    st.floats(-3.0, -1.5),
     st.floats(-0.5, 0.5),
 )
 """How far outside (positive) a minimum an offset copy sits; mostly where the checker judges."""
@@ -380,7 +424,7 @@ class Case:
 
 
 def _limits(a: NavigationTolerance, b: NavigationTolerance) -> tuple[float, float]:
-    return H_MIN + a.horizontal_m + b.horizontal_m, V_MIN + a.vertical_m + b.vertical_m
+    return H_MIN + (a.horizontal_m + b.horizontal_m), V_MIN + (a.vertical_m + b.vertical_m)
 
 
 nudges = st.one_of(st.floats(0.01, 1.0), st.floats(1.0, 10.0))
@@ -412,7 +456,9 @@ def crossing_at_shared_waypoint(draw: st.DrawFn) -> Case:
     px, py = draw(st.floats(-300, 300)), draw(st.floats(-300, 300))
     z, t = draw(st.floats(5.0, 115.0)), float(math.floor(draw(start_times)))
 
-    def leg(sign: float, u: tuple[float, float], length: float, speed: float):
+    def leg(
+        sign: float, u: tuple[float, float], length: float, speed: float
+    ) -> tuple[float, float, float, float]:
         return (px + sign * u[0] * length, py + sign * u[1] * length, z, t + sign * length / speed)
 
     ua, ub = draw(unit_vectors()), draw(unit_vectors())

@@ -125,15 +125,12 @@ class CallGuard(grpc.aio.ServerInterceptor):
 
     def _unary(self, behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            token = None
+            # Each call runs in its own task, with its own copy of the context: no reset needed.
             try:
-                token = _caller.set(self._identify(context))
+                _caller.set(self._identify(context))
                 return await behavior(request, context)
             except Exception as exc:  # the one place errors become statuses
                 await _abort(context, exc)
-            finally:
-                if token is not None:
-                    _caller.reset(token)
 
         return guarded
 
@@ -141,16 +138,12 @@ class CallGuard(grpc.aio.ServerInterceptor):
         self, behavior: Callable[..., AsyncIterator[Any]]
     ) -> Callable[..., AsyncIterator[Any]]:
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            token = None
             try:
-                token = _caller.set(self._identify(context))
+                _caller.set(self._identify(context))
                 async for response in behavior(request, context):
                     yield response
             except Exception as exc:  # the one place errors become statuses
                 await _abort(context, exc)
-            finally:
-                if token is not None:
-                    _caller.reset(token)
 
         return guarded
 

@@ -32,6 +32,7 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
         self._bus = bus
         self._deconflictor = deconflictor
         self._zones = zones
+        self._converted: tuple[TrafficSnapshot, pb.WatchAirspaceResponse] | None = None
 
     async def WatchAirspace(
         self, request: pb.WatchAirspaceRequest, context: grpc.aio.ServicerContext
@@ -45,12 +46,24 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
                 if isinstance(event, TrafficSnapshot):
                     if not watch.wants(EventKind.TRAFFIC):
                         continue
+                    if watch.area is None:
+                        yield self._whole_snapshot(event, subscription.dropped_snapshots)
+                        continue
                     event = watch.snapshot(event)
                 yield watch_out(event, subscription.dropped_snapshots)
             if subscription.overflowed:
                 raise ResourceExhausted("the watcher fell too far behind on alerts; reconnect")
         finally:
             self._bus.unsubscribe(subscription)
+
+    def _whole_snapshot(self, snapshot: TrafficSnapshot, dropped: int) -> pb.WatchAirspaceResponse:
+        """The unfiltered snapshot as a message, converted once for every watcher."""
+        if self._converted is None or self._converted[0] is not snapshot:
+            self._converted = (snapshot, watch_out(snapshot))
+        response = pb.WatchAirspaceResponse()
+        response.CopyFrom(self._converted[1])
+        response.dropped_snapshot_count = dropped
+        return response
 
     def _filter(self, request: pb.WatchAirspaceRequest) -> WatchFilter:
         out = Violations()

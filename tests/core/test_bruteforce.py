@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from airspace.model import NavigationTolerance
+from airspace.model import FlightPlan, NavigationTolerance
 from tests.bruteforce import (
     conflicts,
     dense_min_separation,
@@ -38,7 +38,7 @@ from tests.strategies import (
 )
 
 
-def east(plan_id: str, y: float, z: float, x0: float = -500.0, speed: float = 10.0):
+def east(plan_id: str, y: float, z: float, x0: float = -500.0, speed: float = 10.0) -> FlightPlan:
     """A trajectory flying east along y from x0 to -x0, starting at T0."""
     return trajectory(plan_id, [(x0, y, z, T0), (-x0, y, z, T0 + 2 * abs(x0) / speed)])
 
@@ -228,14 +228,56 @@ def test_margin_moves_the_boundary(margin: float) -> None:
     assert conflicts(a, east("b", 50.2, 40.0), CONFIG, margin_m=margin) is (margin < -0.2)
 
 
-def test_a_conflict_between_waypoints_is_found_by_dense_sampling() -> None:
-    """Two fast crossing paths with no waypoint near the crossing time (T0 + 12.345)."""
-    a = trajectory("a", [(-370.35, 0.0, 50.0, T0), (629.65, 0.0, 50.0, T0 + 33.3333)])
-    b = trajectory("b", [(0.0, 370.35, 50.0, T0), (0.0, -629.65, 50.0, T0 + 33.3333)])
+@pytest.mark.parametrize("crossing_s", [12.345, 12.3625, 20.0123])
+def test_a_conflict_between_waypoints_is_found_by_dense_sampling(crossing_s: float) -> None:
+    """Two paths crossing at 30 m/s each, with no waypoint near the crossing time: the grid
+    comes within MAX_DRIFT_M (0.2 m) of the moment they meet."""
+    run = 30.0 * crossing_s
+    a = trajectory("a", [(-run, 0.0, 50.0, T0), (1000.0 - run, 0.0, 50.0, T0 + 1000 / 30)])
+    b = trajectory("b", [(0.0, run, 50.0, T0), (0.0, run - 1000.0, 50.0, T0 + 1000 / 30)])
     sample = min_separation(a, b, CONFIG)
     assert sample is not None
-    assert sample.horizontal_m < 0.5
-    assert sample.time_s == pytest.approx(T0 + 12.345, abs=0.01)
+    assert sample.horizontal_m < 0.2
+    assert sample.time_s == pytest.approx(T0 + crossing_s, abs=0.01)
+
+
+@pytest.mark.parametrize("gap", [49.99, 49.9])
+def test_an_instant_of_conflict_at_a_turn_is_found(gap: float) -> None:
+    """a flies at 30 m/s straight at b, turns back at a waypoint ``gap`` from b, off the grid."""
+    turn_s = T0 + 10.00613
+    a = trajectory(
+        "a",
+        [
+            (-300.0, 0.0, 40.0, turn_s - 10),
+            (-gap, 0.0, 40.0, turn_s),
+            (-300.0, 0.0, 40.0, turn_s + 9),
+        ],
+    )
+    b = trajectory("b", [(0.0, 0.0, 40.0, T0), (0.0, 0.0, 40.0, T0 + 60)])
+    assert conflicts(a, b, CONFIG)
+    sample = min_separation(a, b, CONFIG)
+    assert sample is not None and sample.time_s == turn_s
+
+
+def test_exactly_at_the_minima_is_no_conflict() -> None:
+    """Both inequalities are strict: 15 m apart vertically (exact in binary) is separated."""
+    a = volume_plan("a", [volume(SQUARE, 10.0, 30.0, T0, T0 + 60)])
+    b = volume_plan("b", [volume(SQUARE, 45.0, 80.0, T0, T0 + 60)])
+    assert not conflicts(a, b, CONFIG)
+    low = trajectory("low", [(0.0, 0.0, 20.0, T0), (100.0, 0.0, 20.0, T0 + 10)])
+    high = trajectory("high", [(0.0, 0.0, 35.0, T0), (100.0, 0.0, 35.0, T0 + 10)])
+    assert not conflicts(low, high, CONFIG)
+    assert conflicts(low, high, CONFIG, margin_m=-1e-9)
+
+
+def test_circle_inside_a_polygon_is_at_distance_zero() -> None:
+    """Far from every edge of a 400 m square: only the containment check makes it touch."""
+    big = polygon([(-200.0, -200.0), (200.0, -200.0), (200.0, 200.0), (-200.0, 200.0)])
+    a = volume_plan("a", [volume(big, 0.0, 50.0, T0, T0 + 60)])
+    b = volume_plan("b", [volume(circle(0.0, 0.0, 5.0), 0.0, 50.0, T0, T0 + 60)])
+    for x, y in ((a, b), (b, a)):
+        sample = min_separation(x, y, CONFIG)
+        assert sample is not None and sample.horizontal_m == 0.0
 
 
 def test_during_limits_the_search() -> None:
@@ -262,7 +304,9 @@ def test_during_limits_the_search() -> None:
 )
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
-def test_hard_case_constructions_match_the_checker(strategy, data) -> None:  # type: ignore[no-untyped-def]
+def test_hard_case_constructions_match_the_checker(
+    strategy: st.SearchStrategy[Case], data: st.DataObject
+) -> None:
     """The verdict each hard case claims by construction is the checker's, both ways round."""
     case: Case = data.draw(strategy)
     assert conflicts(case.a, case.b, CONFIG) is case.expected, case.note
@@ -271,7 +315,7 @@ def test_hard_case_constructions_match_the_checker(strategy, data) -> None:  # t
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_pairs())
-def test_pruned_search_equals_the_full_grid(pair) -> None:  # type: ignore[no-untyped-def]
+def test_pruned_search_equals_the_full_grid(pair: tuple[FlightPlan, FlightPlan]) -> None:
     a, b = pair
     pruned, full = min_separation(a, b, CONFIG), dense_min_separation(a, b, CONFIG)
     assert (pruned is None) is (full is None)
@@ -281,7 +325,9 @@ def test_pruned_search_equals_the_full_grid(pair) -> None:  # type: ignore[no-un
 
 @settings(max_examples=40, deadline=None)
 @given(plan_pairs(), st.sampled_from([-0.5, 0.0, 1e-6, 0.5]))
-def test_conflicts_agrees_with_min_separation(pair, margin: float) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_agrees_with_min_separation(
+    pair: tuple[FlightPlan, FlightPlan], margin: float
+) -> None:
     a, b = pair
     sample = min_separation(a, b, CONFIG)
     expected = sample is not None and sample.violates(margin)
@@ -291,6 +337,6 @@ def test_conflicts_agrees_with_min_separation(pair, margin: float) -> None:  # t
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(plans(), min_size=2, max_size=25))
-def test_prefilter_loses_no_pair(items) -> None:  # type: ignore[no-untyped-def]
+def test_prefilter_loses_no_pair(items: list[FlightPlan]) -> None:
     unique = [with_id(p, f"p{i}") for i, p in enumerate(items)]
     assert find_conflicting_pairs(unique, CONFIG) == find_conflicting_pairs_naive(unique, CONFIG)
