@@ -36,8 +36,9 @@ class RunningServer:
 class ServerThread:
     """Runs an ``AirspaceServer`` on its own event loop in a background thread."""
 
-    def __init__(self, server: AirspaceServer) -> None:
+    def __init__(self, server: AirspaceServer, *, run_monitor: bool = False) -> None:
         self.server = server
+        self._run_monitor = run_monitor
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -51,7 +52,7 @@ class ServerThread:
     async def _main(self) -> None:
         self._stopped = asyncio.Event()
         try:
-            await self.server.start(run_monitor=False)
+            await self.server.start(run_monitor=self._run_monitor)
         except BaseException as exc:  # reported to the test thread below
             self._error = exc
             self._ready.set()
@@ -110,3 +111,16 @@ def other_operator(running: RunningServer) -> Iterator[AirspaceClient]:
 @pytest.fixture
 def regulator(running: RunningServer) -> Iterator[AirspaceClient]:
     yield from _client(running, "demo-regulator")
+
+
+@pytest.fixture
+def wall_clock_server() -> Iterator[RunningServer]:
+    """A server on the real clock with its live monitor cycling by itself."""
+    clock = ManualClock(0.0)  # unused: the server runs on the system clock
+    thread = ServerThread(
+        AirspaceServer(ServerSettings(host="127.0.0.1", port=0), store=MemoryStore()),
+        run_monitor=True,
+    )
+    port = thread.start()
+    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread)
+    thread.stop()

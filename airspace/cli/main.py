@@ -25,7 +25,7 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import monitor
+from airspace.cli import monitor, replay
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
@@ -378,6 +378,46 @@ _lifecycle(
 )
 
 
+@cli.group()
+def telemetry() -> None:
+    """Live telemetry from a ground station."""
+
+
+@telemetry.command("replay")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--speed",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Replay this many times faster than recorded.",
+)
+@click.pass_context
+def telemetry_replay(ctx: click.Context, path: Path, speed: float) -> None:
+    """Stream recorded states as live traffic, and print what comes back.
+
+    Example: airspace telemetry replay examples/head_on.csv
+    """
+    try:
+        rows = replay.read_rows(path)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from exc
+
+    def stream(client: AirspaceClient) -> None:
+        for response in client.stream_telemetry(replay.requests(rows, speed)):
+            if ctx.obj["json"]:
+                _print_json(response)
+                continue
+            for rejection in response.rejections:
+                console.print(
+                    f"[red]rejected[/] {rejection.registration_id}: " + "; ".join(rejection.reasons)
+                )
+            for line in monitor.alert_lines(response):
+                console.print(line)
+
+    _run(ctx, stream)
+
+
 @cli.command("monitor")
 @click.option(
     "--area",
@@ -411,7 +451,6 @@ def monitor_command(
         monitor.show(events, as_json=ctx.obj["json"], count=count, console=console)
 
     _run(ctx, watch)
-
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import deque
 from collections.abc import Iterable
 
@@ -13,7 +14,13 @@ from rich.live import Live
 from rich.table import Table
 
 from airspace.timestamps import from_timestamp
-from airspace.v1 import common_pb2, flight_plan_pb2, monitor_service_pb2, telemetry_pb2
+from airspace.v1 import (
+    common_pb2,
+    flight_plan_pb2,
+    monitor_service_pb2,
+    telemetry_pb2,
+    telemetry_service_pb2,
+)
 
 KIND_NAMES = ("traffic", "conformance", "conflict", "plan", "geozone")
 LOG_LINES = 12
@@ -33,23 +40,29 @@ def kind_values(kinds: Iterable[str]) -> list[int]:
     return [monitor_service_pb2.EventKind.Value(f"EVENT_KIND_{k.upper()}") for k in kinds]
 
 
+def conformance_line(a: telemetry_pb2.ConformanceAlert) -> str:
+    kind = telemetry_pb2.AlertKind.Name(a.kind).removeprefix("ALERT_KIND_")
+    return f"{kind:<18} {a.registration_id} plan {a.flight_plan_id or '-'}: {a.reason}"
+
+
+def conflict_line(c: telemetry_pb2.TacticalConflict, now_s: float) -> str:
+    label = "LOSS OF SEPARATION" if c.loss_of_separation else "CONFLICT"
+    advice = "; ".join(f"{a.registration_id}: {a.description}" for a in c.advisories)
+    wait = from_timestamp(c.closest_approach_time) - now_s
+    return (
+        f"{label:<18} {c.registration_id_a} × {c.registration_id_b} closest "
+        f"{c.closest_horizontal_distance_m:.0f} m / {c.closest_vertical_distance_m:.0f} m "
+        f"in {wait:.0f} s. {advice}"
+    )
+
+
 def describe(event: monitor_service_pb2.WatchAirspaceResponse) -> str | None:
     """One log line for an alert; None for traffic snapshots."""
     which = event.WhichOneof("event")
     if which == "conformance":
-        a = event.conformance
-        kind = telemetry_pb2.AlertKind.Name(a.kind).removeprefix("ALERT_KIND_")
-        return f"{kind:<18} {a.registration_id} plan {a.flight_plan_id or '-'}: {a.reason}"
+        return conformance_line(event.conformance)
     if which == "conflict":
-        c = event.conflict
-        label = "LOSS OF SEPARATION" if c.loss_of_separation else "CONFLICT"
-        advice = "; ".join(f"{a.registration_id}: {a.description}" for a in c.advisories)
-        wait = from_timestamp(c.closest_approach_time) - from_timestamp(event.time)
-        return (
-            f"{label:<18} {c.registration_id_a} × {c.registration_id_b} closest "
-            f"{c.closest_horizontal_distance_m:.0f} m / {c.closest_vertical_distance_m:.0f} m "
-            f"in {wait:.0f} s. {advice}"
-        )
+        return conflict_line(event.conflict, from_timestamp(event.time))
     if which == "plan":
         state = flight_plan_pb2.FlightPlanState.Name(event.plan.state).split("_")[-1]
         return f"PLAN {state:<13} {event.plan.flight_plan_id} ({event.plan.operator_id})"
@@ -57,6 +70,14 @@ def describe(event: monitor_service_pb2.WatchAirspaceResponse) -> str | None:
         change = "deleted" if event.geozone.deleted else "published"
         return f"GEOZONE {change:<10} {event.geozone.geozone_id}"
     return None
+
+
+def alert_lines(response: telemetry_service_pb2.StreamTelemetryResponse) -> list[str]:
+    """Log lines for the alerts and conflicts pushed on a telemetry stream."""
+    now_s = time.time()
+    return [conformance_line(a) for a in response.alerts] + [
+        conflict_line(c, now_s) for c in response.conflicts
+    ]
 
 
 def traffic_table(snapshot: monitor_service_pb2.TrafficSnapshot) -> Table:

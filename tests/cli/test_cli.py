@@ -136,3 +136,17 @@ def test_monitor_prints_plan_events_as_json_lines(running: RunningServer) -> Non
     event = json.loads(out.strip().splitlines()[-1])
     assert event["plan"]["flight_plan_id"] == plan_id
     assert event["plan"]["state"] == "FLIGHT_PLAN_STATE_ACCEPTED"
+
+
+def test_replaying_two_drones_head_on_raises_a_conflict(wall_clock_server: RunningServer) -> None:
+    env = {**os.environ, "AIRSPACE_TARGET": wall_clock_server.target,
+           "AIRSPACE_TOKEN": "demo-operator", "COLUMNS": "250"}
+    replayed = subprocess.run(
+        [sys.executable, "-m", "airspace.cli.main", "telemetry", "replay",
+         str(ROOT / "examples" / "head_on.csv"), "--speed", "5"],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert "NO_ACTIVATED_PLAN" in replayed.stdout
+    conflict_lines = [line for line in replayed.stdout.splitlines() if "CONFLICT" in line]
+    assert conflict_lines and "UAS-WEST" in conflict_lines[0] and "UAS-EAST" in conflict_lines[0]
