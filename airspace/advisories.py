@@ -8,7 +8,8 @@ that works is the advisory:
    kept;
 2. altitude changes to ``vertical_margin_m`` beyond the vertical minimum above or below the
    other vehicle's altitude at the closest approach, the smaller change first (a climb first
-   when they are equal), flown at the vertical rate limit and held level once reached;
+   when they are equal), flown at the vertical rate limit and held level once reached; never
+   below the ground (0 m AGL) — the caller's floor and ceiling come in through ``is_allowed``;
 3. ground speed changes — slow to half, stop (hover), speed up to ``max_speed_mps`` — the
    smaller change first (slowing first when equal), track and vertical speed kept.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -33,6 +35,8 @@ from airspace.tactical import PredictedConflict, SweptBoxIndex, TrafficArrays, v
 
 IsAllowed = Callable[[float, float, float], bool]
 """(x_m, y_m, alt_m) in the traffic's frame → may the vehicle be there?"""
+
+AdvisoryKind = Literal["heading", "altitude", "speed"]
 
 HEADING_CHANGES_DEG = (15.0, 30.0, 45.0, 60.0, 90.0)
 _MOVING_MPS = 1e-6
@@ -47,8 +51,7 @@ class Advisory:
     """A manoeuvre for one vehicle, starting now."""
 
     vehicle_index: int
-    kind: str
-    """"heading", "altitude" or "speed"."""
+    kind: AdvisoryKind
     heading_change_deg: float
     """Track change, positive to the right (clockwise); 0 unless ``kind`` is "heading"."""
     target_alt_m: float
@@ -145,21 +148,18 @@ def advise(
 ) -> Resolution:
     """Tries the manoeuvres in order of disruption (see the module docstring).
 
-    ``index`` may be passed when it was built over the same traffic and minima (detection
-    builds one per pass); otherwise one is built here. ``is_allowed`` is sampled along each new
-    path at least every ``sample_spacing_m`` metres and every second, from just after now to
-    the end of the look-ahead.
+    ``index`` may be passed when it was built over the same traffic object and minima;
+    otherwise one is built here, and kept for the next call on the same traffic object (so a
+    monitor advising on every conflict of one snapshot builds it once; the traffic arrays must
+    not be changed in place). ``is_allowed`` is sampled along each new path at least every
+    ``sample_spacing_m`` metres and every second, from just after now to the end of the
+    look-ahead.
     """
     if yielding_index not in (conflict.i, conflict.j):
         raise ValueError("the yielding vehicle must be one of the conflicting pair")
     if max_vertical_rate_mps <= 0 or max_speed_mps < 0:
         raise ValueError("rate and speed limits must be positive")
-    if (
-        index is None
-        or index.traffic is not traffic
-        or (index.horizontal_m, index.lookahead_s) != (horizontal_m, lookahead_s)
-    ):
-        index = SweptBoxIndex(traffic, horizontal_m, vertical_m, lookahead_s)
+    index = _index_for(traffic, horizontal_m, vertical_m, lookahead_s, index)
     checker = _Checker(
         traffic,
         yielding_index,
@@ -193,6 +193,30 @@ def advise(
     return Resolution(
         None, f"none of {len(rejected)} manoeuvres restores separation", tuple(rejected)
     )
+
+
+_last_index: list[SweptBoxIndex] = []
+"""The index built for the last snapshot advised on: one pass of a monitor advises on many
+conflicts of the same snapshot, and building an index costs as much as detection."""
+
+
+def _index_for(
+    traffic: TrafficArrays,
+    horizontal_m: float,
+    vertical_m: float,
+    lookahead_s: float,
+    given: SweptBoxIndex | None,
+) -> SweptBoxIndex:
+    for index in (given, *_last_index):
+        if (
+            index is not None
+            and index.traffic is traffic
+            and (index.horizontal_m, index.lookahead_s) == (horizontal_m, lookahead_s)
+        ):
+            return index
+    built = SweptBoxIndex(traffic, horizontal_m, vertical_m, lookahead_s)
+    _last_index[:] = [built]
+    return built
 
 
 def _candidates(
@@ -235,7 +259,7 @@ def _candidates(
     )
     for target, _ in targets:
         change = target - alt
-        if abs(change) < 1e-9:
+        if abs(change) < 1e-9 or target < 0.0:  # no change, or into the ground
             continue
         rate = math.copysign(max_rate_mps, change)
         level_s = abs(change) / max_rate_mps
@@ -259,7 +283,7 @@ def _candidates(
     for target in sorted(speeds, key=lambda s: (abs(s - speed), s > speed)):
         scale = target / speed
         if target == 0:
-            text = "stop and hover"
+            text = "stop and hover" if vz == 0 else f"stop over the ground, keep {vz:+.1f} m/s up"
         elif target < speed:
             text = f"slow to {target:.1f} m/s on track {track:03.0f}°"
         else:

@@ -140,6 +140,7 @@ class Subscription:
     """One subscriber's queue. ``accepts`` filters alerts; snapshots are filtered by the reader."""
 
     accepts: Callable[[Alert], bool]
+    wants_snapshots: bool = True
     max_pending: int = DEFAULT_MAX_PENDING
     alerts: deque[Alert] = field(default_factory=deque)
     snapshot: TrafficSnapshot | None = None
@@ -152,6 +153,8 @@ class Subscription:
         if self.closed:
             return
         if isinstance(event, TrafficSnapshot):
+            if not self.wants_snapshots:
+                return
             if self.snapshot is not None:
                 self.dropped_snapshots += 1
             self.snapshot = event
@@ -186,9 +189,14 @@ class EventBus:
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
 
-    def subscribe(self, accepts: Callable[[Alert], bool] = lambda _: True,
-                  max_pending: int = DEFAULT_MAX_PENDING) -> Subscription:
-        subscription = Subscription(accepts, max_pending)
+    def subscribe(
+        self,
+        accepts: Callable[[Alert], bool] = lambda _: True,
+        *,
+        snapshots: bool = True,
+        max_pending: int = DEFAULT_MAX_PENDING,
+    ) -> Subscription:
+        subscription = Subscription(accepts, snapshots, max_pending)
         self._subscriptions.add(subscription)
         return subscription
 

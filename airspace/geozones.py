@@ -18,23 +18,21 @@ from airspace.errors import (
 from airspace.events import EventBus, GeozoneChanged
 from airspace.footprint import Footprint
 from airspace.model import (
+    HOLDING_STATES,
     AltitudeBand,
     Circle,
     FlightPlan,
     Geozone,
     Identity,
     LatLng,
-    PlanState,
     Shape,
     TimeWindow,
 )
 from airspace.paging import Page, decode_token, encode_token, page_limit
-from airspace.store import Store
+from airspace.store import Store, all_plans
 from airspace.validation import Violations, check_zone, validate_area_query, validate_geozone
 from airspace.zone_formats import DOCUMENT_FIELD, parse_ed269, parse_geojson
 from airspace.zones import ZoneChecker
-
-SCAN_PAGE = 1000
 
 
 class ZoneFormat(enum.Enum):
@@ -115,19 +113,8 @@ class GeozoneRegistry:
         try:
             keys = self._deconflictor.grid.keys(query, TOUCH_M, TOUCH_M)
         except AirspaceError:
-            return await self._all_holding()
+            return await all_plans(self._store, HOLDING_STATES)
         return await self._store.plans_holding(keys)
-
-    async def _all_holding(self) -> list[FlightPlan]:
-        holding = frozenset(s for s in PlanState if s.holds_airspace)
-        plans: list[FlightPlan] = []
-        after = ""
-        while batch := await self._store.list_plans(
-            operator_id=None, states=holding, after_id=after, limit=SCAN_PAGE
-        ):
-            plans.extend(batch)
-            after = batch[-1].flight_plan_id
-        return plans
 
     # -- changing (regulators) ---------------------------------------------------------------
     async def create(self, identity: Identity, zone: Geozone) -> Geozone:

@@ -33,7 +33,7 @@ from airspace.events import (
     TrafficSnapshot,
 )
 from airspace.model import AIRBORNE_STATES, Circle, FlightPlan, Geozone, Identity, LatLng, PlanState
-from airspace.store import Store
+from airspace.store import Store, all_plans
 from airspace.telemetry import VehicleState, state_problems
 from airspace.zones import ZoneChecker
 
@@ -225,7 +225,7 @@ class LiveAirspace:
     async def _check_lost_links(self, now_s: float) -> None:
         timeout = self.config.telemetry_timeout_s
         heard = {s.flight_plan_id: s for s in self._tracks.values() if s.flight_plan_id}
-        for plan in await self._airborne_plans():
+        for plan in await all_plans(self._store, AIRBORNE_STATES):
             if plan.state is PlanState.CONTINGENT:
                 continue
             state = heard.get(plan.flight_plan_id)
@@ -241,16 +241,6 @@ class LiveAirspace:
                     f"no telemetry for {now_s - last_s:.0f} s",
                     now_s,
                 )
-
-    async def _airborne_plans(self) -> list[FlightPlan]:
-        plans: list[FlightPlan] = []
-        after = ""
-        while batch := await self._store.list_plans(
-            operator_id=None, states=AIRBORNE_STATES, after_id=after, limit=1000
-        ):
-            plans.extend(batch)
-            after = batch[-1].flight_plan_id
-        return plans
 
     async def _move(
         self,

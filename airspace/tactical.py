@@ -12,9 +12,11 @@ their intersection meets [0, look-ahead]. A *loss of separation* is both minima 
 loss is always also a conflict.
 
 ``detect_conflicts`` finds the candidate pairs through a uniform grid over each vehicle's swept
-box (its positions over [0, look-ahead], widened by half the horizontal minimum), so its cost grows
-about linearly with traffic; ``detect_conflicts_all_pairs`` is the O(n²) baseline. Both give the
-same verdict on every pair because both end in the same exact, element-wise test.
+box (its positions over [0, look-ahead], widened by half the minima), so its cost is about linear
+in the number of vehicles plus the number of pairs whose boxes overlap — linear in traffic at a
+given density (at a fixed area, overlapping pairs, like conflicts, grow with the square of the
+density). ``detect_conflicts_all_pairs`` is the O(n²) baseline. Both give the same verdict on
+every pair, bit for bit, because both end in the same element-wise test.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +34,8 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 INF = math.inf
+_MAX_MAGNITUDE = 1e9
+"""Largest coordinate (m) or speed (m/s) accepted: keeps every product finite and exact enough."""
 _STILL_H2 = 1e-24
 """Relative horizontal speeds with |w|² below this (|w| < 1e-12 m/s) count as none."""
 _STILL_V = 1e-12
@@ -51,8 +56,8 @@ def _column(values: Sequence[float] | FloatArray, name: str, n: int | None) -> F
     array = np.array(values, dtype=np.float64, copy=True).reshape(-1)
     if n is not None and array.shape[0] != n:
         raise ValueError(f"{name} has {array.shape[0]} values, expected {n}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} holds a value that is not finite")
+    if not np.all(np.abs(array) <= _MAX_MAGNITUDE):
+        raise ValueError(f"{name} holds a value that is not finite or beyond ±{_MAX_MAGNITUDE:g}")
     array.setflags(write=False)
     return array
 
@@ -86,7 +91,8 @@ class TrafficArrays:
         vy_mps: Sequence[float] | FloatArray,
         vz_mps: Sequence[float] | FloatArray,
     ) -> TrafficArrays:
-        """Copies the columns into read-only float64 arrays; all must be finite, ids unique."""
+        """Copies the columns into read-only float64 arrays; ids must be unique, values finite
+        and within ±1e9."""
         names = tuple(str(i) for i in ids)
         if len(set(names)) != len(names):
             raise ValueError("vehicle ids must be unique")
@@ -264,10 +270,15 @@ def _sparse_verdict(
         moving = a > _STILL_H2
         safe_a = np.where(moving, a, 1.0)
         h_ok = np.where(moving, cross * cross < h2 * a, d2 < h2)
-        t_cpa = np.where(moving, -(dx * wx + dy * wy) / safe_a, 0.0)
-        half = np.sqrt(np.maximum(h2 - cross * cross / safe_a, 0.0) / safe_a)
-        h_lo = np.where(moving, t_cpa - half, -INF)
-        h_hi = np.where(moving, t_cpa + half, INF)
+        # Roots of a·t² + 2·bw·t + (d2 - h2), the stable way: q/a and c/q, with the
+        # discriminant a·h2 - cross² free of cancellation.
+        bw = dx * wx + dy * wy
+        t_cpa = np.where(moving, -bw / safe_a, 0.0)
+        q = -(bw + np.copysign(np.sqrt(np.maximum(h2 * a - cross * cross, 0.0)), bw))
+        q = np.where(q == 0.0, 1.0, q)
+        r1, r2 = q / safe_a, (d2 - h2) / q
+        h_lo = np.where(moving, np.minimum(r1, r2), -INF)
+        h_hi = np.where(moving, np.maximum(r1, r2), INF)
 
         climbing = np.abs(wz) > _STILL_V
         safe_wz = np.where(climbing, wz, 1.0)
@@ -496,15 +507,27 @@ class SweptBoxes:
 
 
 def default_cell_m(boxes: SweptBoxes, horizontal_m: float) -> float:
-    """Grid cell side: the median swept-box side, at least the horizontal minimum.
+    """Grid cell side: the median swept-box side, at least the horizontal minimum, and large
+    enough that the 99th percentile box covers no more than 8 × 8 cells.
 
     Cells about as large as a typical box keep both the entries per vehicle (about four) and the
-    vehicles sharing a cell few.
+    vehicles sharing a cell few; the percentile bound keeps the oversized vehicles, which are
+    paired with everyone, rare when most vehicles hover and a few fly fast.
     """
     if boxes.x0.shape[0] == 0:
         return max(horizontal_m, 1.0)
     side = np.maximum(boxes.x1 - boxes.x0, boxes.y1 - boxes.y0)
-    return max(float(np.median(side)), horizontal_m, 1.0)
+    median, p99 = np.percentile(side, [50.0, 99.0])
+    return max(float(median), float(p99) / 7.0, horizontal_m, 1.0)
+
+
+@lru_cache(maxsize=256)
+def _pair_pattern(size: int) -> tuple[IntArray, IntArray]:
+    """Offsets (p < q) of every pair among ``size`` consecutive entries."""
+    p, q = (offsets.astype(np.int64) for offsets in np.triu_indices(size, 1))
+    p.setflags(write=False)
+    q.setflags(write=False)
+    return p, q
 
 
 class SweptBoxIndex:
@@ -559,7 +582,8 @@ class SweptBoxIndex:
         self.cx1, self.cy1 = self._cell(b.x1), self._cell(b.y1)
         nx = self.cx1 - self.cx0 + 1
         ny = self.cy1 - self.cy0 + 1
-        big = nx * ny > _MAX_CELLS_PER_VEHICLE
+        big = (nx > _MAX_CELLS_PER_VEHICLE) | (ny > _MAX_CELLS_PER_VEHICLE)
+        big |= nx * np.minimum(ny, _MAX_CELLS_PER_VEHICLE + 1) > _MAX_CELLS_PER_VEHICLE
         self.oversized = np.flatnonzero(big).astype(np.int64)
         small = np.flatnonzero(~big).astype(np.int64)
         count = (nx * ny)[small]
@@ -614,31 +638,46 @@ class SweptBoxIndex:
         """Vehicles sharing a cell whose boxes overlap, each pair in one cell only: the
         lowest-left cell both boxes cover, the one where the column (row) is the first column
         (row) of at least one of the two boxes."""
-        lengths = self._run_lengths
         b = self.boxes
+        for ea, eb in self._entry_pairs(chunk):
+            home = np.flatnonzero(
+                (self._first_col[ea] | self._first_col[eb])
+                & (self._first_row[ea] | self._first_row[eb])
+            )
+            vi, vj = self._vehicles[ea[home]], self._vehicles[eb[home]]
+            keep = np.flatnonzero(
+                (b.x0[vi] <= b.x1[vj])
+                & (b.x0[vj] <= b.x1[vi])
+                & (b.y0[vi] <= b.y1[vj])
+                & (b.y0[vj] <= b.y1[vi])
+                & (b.z0[vi] <= b.z1[vj])
+                & (b.z0[vj] <= b.z1[vi])
+            )
+            vi, vj = vi[keep], vj[keep]
+            yield np.minimum(vi, vj), np.maximum(vi, vj)
+
+    def _entry_pairs(self, chunk: int) -> Iterator[tuple[IntArray, IntArray]]:
+        """Every pair of positions (a < b) within one run of equal keys, about ``chunk`` at a
+        time: runs of one length together (one broadcast of that length's pair pattern), and a
+        run too long for one chunk a block of rows at a time."""
+        lengths = self._run_lengths
         for size in np.unique(lengths[lengths > 1]).tolist():
-            p, q = np.triu_indices(size, 1)
             starts = self._run_starts[lengths == size]
+            if size * (size - 1) // 2 > chunk:
+                rows = max(1, chunk // size)
+                for start in starts.tolist():
+                    for first in range(0, size - 1, rows):
+                        a = np.arange(start + first, start + min(first + rows, size - 1))
+                        b = np.arange(start, start + size)
+                        mask = b[None, :] > a[:, None]
+                        r, c = np.nonzero(mask)
+                        yield a[r].astype(np.int64), b[c].astype(np.int64)
+                continue
+            p, q = _pair_pattern(size)
             step = max(1, chunk // p.shape[0])
             for lo in range(0, starts.shape[0], step):
                 base = starts[lo : lo + step, None]
-                ea = (base + p).reshape(-1)
-                eb = (base + q).reshape(-1)
-                home = np.flatnonzero(
-                    (self._first_col[ea] | self._first_col[eb])
-                    & (self._first_row[ea] | self._first_row[eb])
-                )
-                vi, vj = self._vehicles[ea[home]], self._vehicles[eb[home]]
-                keep = np.flatnonzero(
-                    (b.x0[vi] <= b.x1[vj])
-                    & (b.x0[vj] <= b.x1[vi])
-                    & (b.y0[vi] <= b.y1[vj])
-                    & (b.y0[vj] <= b.y1[vi])
-                    & (b.z0[vi] <= b.z1[vj])
-                    & (b.z0[vj] <= b.z1[vi])
-                )
-                vi, vj = vi[keep], vj[keep]
-                yield np.minimum(vi, vj), np.maximum(vi, vj)
+                yield (base + p).reshape(-1), (base + q).reshape(-1)
 
     def _oversized_pairs(self) -> Iterator[tuple[IntArray, IntArray]]:
         """Each oversized vehicle with every other vehicle (oversized pairs once)."""

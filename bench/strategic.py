@@ -107,11 +107,7 @@ def through_grpc(plans: int, seconds: float) -> dict[str, float]:
     results = {}
     for name, args, method in (
         ("echo", ("echo",), ECHO_METHOD),
-        (
-            "submit",
-            ("serve", "--plans", str(plans)),
-            "/airspace.v1.FlightPlanService/SubmitFlightPlan",
-        ),
+        ("submit", ("airspace", "--plans", str(plans)), SUBMIT_METHOD),
     ):
         port = free_port()
         process = spawn(*args, "--port", str(port))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import grpc
 
@@ -129,7 +129,7 @@ class AirspaceClient:
     ) -> Iterator[monitor_service_pb2.WatchAirspaceResponse]:
         """Regulators: traffic snapshots, alerts, conflicts, plan and zone events, as they
         happen, optionally only in ``area`` and of ``kinds`` (``EVENT_KIND_*``)."""
-        request = monitor_service_pb2.WatchAirspaceRequest(area=area, kinds=kinds)
+        request = monitor_service_pb2.WatchAirspaceRequest(area=area, kinds=cast(Any, kinds))
         try:
             yield from self._monitor.WatchAirspace(request, metadata=self._metadata)
         except grpc.RpcError as exc:

@@ -15,13 +15,14 @@ from airspace.events import EventBus
 from airspace.flight_plans import FlightPlanBook
 from airspace.geozones import GeozoneRegistry
 from airspace.live import LiveAirspace
+from airspace.model import HOLDING_STATES
 from airspace.server.airspace_servicer import AirspaceServicer
 from airspace.server.flight_plan_servicer import FlightPlanServicer
 from airspace.server.guard import CallGuard
 from airspace.server.monitor_servicer import MonitorServicer
 from airspace.server.settings import ServerSettings
 from airspace.server.telemetry_servicer import TelemetryServicer
-from airspace.store import Store
+from airspace.store import Store, all_plans
 from airspace.store.memory import MemoryStore
 from airspace.v1 import (
     airspace_service_pb2,
@@ -76,6 +77,7 @@ class AirspaceServer:
         cycles only when ``live.cycle()`` is called (tests drive it with their clock)."""
         if self.settings.demo_city and not await self.store.list_zones():
             await self.store.put_zones(load_demo_city())
+        await self._warm_up()
         server = grpc.aio.server(interceptors=[CallGuard(self.settings.identities)])
         airspace_service_pb2_grpc.add_AirspaceServiceServicer_to_server(
             AirspaceServicer(self.geozones), server
@@ -103,6 +105,12 @@ class AirspaceServer:
             self._monitor = asyncio.create_task(self.live.run())
         log.info("airspace serving on %s:%d", self.settings.host, self.port)
         return self.port
+
+    async def _warm_up(self) -> None:
+        """Compute the footprints of the plans holding airspace before the first call needs
+        them (a restarted replica would otherwise pay for them one submission at a time)."""
+        for plan in await all_plans(self.store, HOLDING_STATES):
+            self.deconflictor.footprint(plan)
 
     async def wait(self) -> None:
         assert self._server is not None

@@ -12,11 +12,11 @@ from airspace.events import (
     TrackRecord,
     TrafficSnapshot,
 )
-from airspace.model import LatLng
+from airspace.model import LatLng, PlanState
 from airspace.server.convert import STATES_OUT, geozone_out, latlng_out, time_in, time_out
 from airspace.telemetry import VehicleState
+from airspace.v1 import flight_plan_pb2, telemetry_pb2
 from airspace.v1 import monitor_service_pb2 as monitor_pb
-from airspace.v1 import telemetry_pb2
 
 ALERT_KINDS_OUT = {
     AlertKind.NONCONFORMING: telemetry_pb2.ALERT_KIND_NONCONFORMING,
@@ -25,6 +25,10 @@ ALERT_KINDS_OUT = {
     AlertKind.NO_ACTIVATED_PLAN: telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN,
     AlertKind.TELEMETRY_LOST: telemetry_pb2.ALERT_KIND_TELEMETRY_LOST,
 }
+
+
+def _state_out(state: PlanState | None) -> flight_plan_pb2.FlightPlanState:
+    return STATES_OUT[state] if state else flight_plan_pb2.FLIGHT_PLAN_STATE_UNSPECIFIED
 
 
 def state_in(msg: telemetry_pb2.VehicleState) -> VehicleState:
@@ -63,7 +67,7 @@ def conformance_out(alert: ConformanceAlert) -> telemetry_pb2.ConformanceAlert:
         registration_id=alert.registration_id,
         flight_plan_id=alert.flight_plan_id,
         operator_id=alert.operator_id,
-        plan_state=STATES_OUT[alert.plan_state] if alert.plan_state else 0,
+        plan_state=_state_out(alert.plan_state),
         position=latlng_out(alert.position),
         altitude_m=alert.altitude_m,
         deviation_m=alert.deviation_m,
@@ -99,7 +103,7 @@ def conflict_out(alert: ConflictAlert) -> telemetry_pb2.TacticalConflict:
 def track_out(record: TrackRecord) -> monitor_pb.Track:
     return monitor_pb.Track(
         state=state_out(record.state),
-        plan_state=STATES_OUT[record.plan_state] if record.plan_state else 0,
+        plan_state=_state_out(record.plan_state),
         operator_id=record.operator_id,
     )
 

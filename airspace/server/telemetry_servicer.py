@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 import grpc
 
 from airspace.errors import ResourceExhausted
-from airspace.events import Alert, ConflictAlert, ConformanceAlert, EventBus
+from airspace.events import Alert, ConflictAlert, ConformanceAlert, Event, EventBus
 from airspace.live import LiveAirspace, Rejection
 from airspace.model import Identity
 from airspace.server.guard import caller
@@ -42,7 +42,7 @@ class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
         context: grpc.aio.ServicerContext,
     ) -> AsyncIterator[pb.StreamTelemetryResponse]:
         identity = caller()
-        subscription = self._bus.subscribe(_own_alerts(identity))
+        subscription = self._bus.subscribe(_own_alerts(identity), snapshots=False)
         outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
 
         async def read() -> None:
@@ -86,7 +86,7 @@ def _ack(sequence: int, count: int, rejections: list[Rejection]) -> pb.StreamTel
     )
 
 
-def _pushed(alert: Alert) -> pb.StreamTelemetryResponse:
+def _pushed(alert: Event) -> pb.StreamTelemetryResponse:
     response = pb.StreamTelemetryResponse()
     if isinstance(alert, ConformanceAlert):
         response.alerts.append(conformance_out(alert))

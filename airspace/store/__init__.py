@@ -93,3 +93,15 @@ class Store(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+async def all_plans(store: Store, states: frozenset[PlanState]) -> list[FlightPlan]:
+    """Every plan in ``states``, of all operators, read page by page."""
+    plans: list[FlightPlan] = []
+    after = ""
+    while batch := await store.list_plans(
+        operator_id=None, states=states, after_id=after, limit=1000
+    ):
+        plans.extend(batch)
+        after = batch[-1].flight_plan_id
+    return plans
