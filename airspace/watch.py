@@ -45,12 +45,15 @@ def kind_of(event: Event) -> EventKind:
 
 @dataclass(frozen=True)
 class WatchFilter:
-    """Kinds (empty: all) and an area (None: everywhere)."""
+    """Kinds (empty: all), an area (None: everywhere) and whose operations (None: everyone's,
+    for regulators; an operator sees only events about its own plans and vehicles, and zone
+    changes)."""
 
     kinds: frozenset[EventKind]
     area: Shape | None
     deconflictor: Deconflictor
     zones: ZoneChecker
+    operator_id: str | None = None
     _metric_area: MetricShape | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -64,6 +67,12 @@ class WatchFilter:
     def accepts(self, alert: Alert) -> bool:
         if not self.wants(kind_of(alert)):
             return False
+        if (
+            self.operator_id is not None
+            and not isinstance(alert, GeozoneChanged)
+            and (self.operator_id not in alert.operator_ids)
+        ):
+            return False
         if self.area is None:
             return True
         if isinstance(alert, PlanChanged):
@@ -74,14 +83,19 @@ class WatchFilter:
             )
         return bool(self.inside(alert.positions).any())
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.area is None and self.operator_id is None
+
     def snapshot(self, snapshot: TrafficSnapshot) -> TrafficSnapshot:
-        """The part of a snapshot inside the area."""
-        if self.area is None or not snapshot.tracks:
-            return snapshot
-        inside = self.inside(tuple(t.state.position for t in snapshot.tracks))
-        return replace(
-            snapshot, tracks=tuple(t for t, i in zip(snapshot.tracks, inside, strict=True) if i)
-        )
+        """The part of a snapshot this watcher may see: in the area, and its own if operator."""
+        tracks = snapshot.tracks
+        if self.operator_id is not None:
+            tracks = tuple(t for t in tracks if t.operator_id == self.operator_id)
+        if self.area is not None and tracks:
+            inside = self.inside(tuple(t.state.position for t in tracks))
+            tracks = tuple(t for t, i in zip(tracks, inside, strict=True) if i)
+        return replace(snapshot, tracks=tracks)
 
     def inside(self, positions: tuple[LatLng, ...]) -> np.ndarray:
         shape = self._metric_area

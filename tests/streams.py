@@ -102,6 +102,14 @@ class Watcher(_Collector):
         self._channel.close()
 
 
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.01)
+
+
 def state(registration_id: str, plan_id: str, time_s: float, lat: float, lon: float,
           altitude_m: float, north: float = 0.0, east: float = 0.0, down: float = 0.0
           ) -> telemetry_pb2.VehicleState:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import grpc
 
 from airspace.deconfliction import Deconflictor
-from airspace.errors import PermissionDenied, ResourceExhausted
+from airspace.errors import ResourceExhausted
 from airspace.events import EventBus, TrafficSnapshot
 from airspace.server import convert
 from airspace.server.guard import caller
@@ -37,16 +37,15 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
     async def WatchAirspace(
         self, request: pb.WatchAirspaceRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.WatchAirspaceResponse]:
-        if not caller().is_regulator:
-            raise PermissionDenied("only regulators watch the airspace")
-        watch = self._filter(request)
+        identity = caller()
+        watch = self._filter(request, None if identity.is_regulator else identity.subject_id)
         subscription = self._bus.subscribe(watch.accepts)
         try:
             while (event := await subscription.next()) is not None:
                 if isinstance(event, TrafficSnapshot):
                     if not watch.wants(EventKind.TRAFFIC):
                         continue
-                    if watch.area is None:
+                    if watch.sees_everything:
                         yield self._whole_snapshot(event, subscription.dropped_snapshots)
                         continue
                     event = watch.snapshot(event)
@@ -65,7 +64,7 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
         response.dropped_snapshot_count = dropped
         return response
 
-    def _filter(self, request: pb.WatchAirspaceRequest) -> WatchFilter:
+    def _filter(self, request: pb.WatchAirspaceRequest, operator_id: str | None) -> WatchFilter:
         out = Violations()
         kinds = [KINDS.get(k) for k in request.kinds]
         if None in kinds:
@@ -75,5 +74,9 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
             check_shape(out, "area", area, self._deconflictor.config)
         out.raise_if_any()
         return WatchFilter(
-            frozenset(k for k in kinds if k is not None), area, self._deconflictor, self._zones
+            frozenset(k for k in kinds if k is not None),
+            area,
+            self._deconflictor,
+            self._zones,
+            operator_id,
         )

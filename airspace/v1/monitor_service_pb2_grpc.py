@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class MonitorServiceStub:
-    """The live picture, for regulators.
+    """The live picture: all of it for regulators, their own operations for operators.
     """
 
     def __init__(self, channel):
@@ -43,12 +43,14 @@ class MonitorServiceStub:
 
 
 class MonitorServiceServicer:
-    """The live picture, for regulators.
+    """The live picture: all of it for regulators, their own operations for operators.
     """
 
     def WatchAirspace(self, request, context):
         """Traffic snapshots, conformance alerts, tactical conflicts, plan and geozone events in an
-        area, as they happen. A slow watcher loses older snapshots, never alerts.
+        area, as they happen. Regulators see everyone; an operator sees its own vehicles and plans
+        (including the plans a higher-priority plan preempted) and every geozone change.
+        A slow watcher loses older snapshots, never alerts.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -71,7 +73,7 @@ def add_MonitorServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MonitorService:
-    """The live picture, for regulators.
+    """The live picture: all of it for regulators, their own operations for operators.
     """
 
     @staticmethod

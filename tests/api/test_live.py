@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import grpc
 import pytest
 
 from airspace.sdk import AirspaceClient
@@ -13,7 +12,7 @@ from airspace.v1 import flight_plan_pb2 as fp
 from airspace.v1 import monitor_service_pb2 as monitor_pb
 from tests.builders import DEPOT, delivery, offset
 from tests.conftest import T0, RunningServer
-from tests.streams import GroundStation, Watcher, state
+from tests.streams import GroundStation, Watcher, state, wait_until
 
 EAST_3KM = offset(DEPOT, 3000, 0)
 MID_CRUISE_S = T0 + 600 + 20 + 100  # 1,500 m east of the depot at 60 m
@@ -28,7 +27,9 @@ def station(running: RunningServer) -> GroundStation:
 
 @pytest.fixture
 def watcher(running: RunningServer) -> Watcher:
+    before = running.server.bus.subscriber_count
     session = Watcher(running.target, monitor_pb.WatchAirspaceRequest())
+    wait_until(lambda: running.server.bus.subscriber_count > before)
     yield session
     session.close()
 
@@ -185,12 +186,39 @@ def test_two_drones_head_on_get_a_conflict_with_advisories(
         theirs.close()
 
 
-def test_operators_cannot_watch(running: RunningServer) -> None:
-    session = Watcher(running.target, monitor_pb.WatchAirspaceRequest(), token="demo-operator")
-    with pytest.raises(AssertionError):
-        session.wait_for(lambda r: True, timeout_s=5)
-    assert session.error is not None
-    assert session.error.code() == grpc.StatusCode.PERMISSION_DENIED
+def test_operators_watch_only_their_own_operations(
+    operator: AirspaceClient, other_operator: AirspaceClient, running: RunningServer,
+    station: GroundStation,
+) -> None:
+    station.send()  # the ground station's stream is open (and subscribed) before counting
+    before = running.server.bus.subscriber_count
+    mine = Watcher(running.target, monitor_pb.WatchAirspaceRequest(), token="demo-operator")
+    wait_until(lambda: running.server.bus.subscriber_count > before)
+    try:
+        commercial = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "c")
+        ambulance = delivery(T0 + 600, DEPOT, EAST_3KM, priority=fp.PRIORITY_EMERGENCY)
+        other_operator.submit_flight_plan(ambulance, "e")
+        running.clock.set(MID_CRUISE_S)
+        theirs = GroundStation(running.target, "demo-operator-2")
+        station.send(state("UAS-MINE", "", MID_CRUISE_S, *DEPOT, 30.0))
+        theirs.send(state("UAS-THEIRS", "", MID_CRUISE_S, *offset(DEPOT, 0, 2000), 30.0))
+        running.cycle()
+        theirs.close()
+        events = mine.drain(settle_s=1.0)
+        plan_events = [e.plan for e in events if e.WhichOneof("event") == "plan"]
+        # Told that its plan was accepted and then preempted; nothing of the ambulance's own.
+        assert [(p.flight_plan_id, p.state) for p in plan_events] == [
+            (commercial.flight_plan.flight_plan_id, fp.FLIGHT_PLAN_STATE_ACCEPTED),
+            (commercial.flight_plan.flight_plan_id, fp.FLIGHT_PLAN_STATE_PREEMPTED),
+        ]
+        tracks = [t.state.registration_id for e in events if e.WhichOneof("event") == "traffic"
+                  for t in e.traffic.tracks]
+        assert tracks == ["UAS-MINE"]
+        alerts = [e.conformance.registration_id for e in events
+                  if e.WhichOneof("event") == "conformance"]
+        assert alerts == ["UAS-MINE"]
+    finally:
+        mine.close()
 
 
 def test_watchers_see_only_their_area_and_kinds(
@@ -199,8 +227,10 @@ def test_watchers_see_only_their_area_and_kinds(
     far = offset(DEPOT, 0, 5000)
     area = common_pb2.Area(circle=common_pb2.Circle(
         center=common_pb2.LatLng(latitude_deg=far[0], longitude_deg=far[1]), radius_m=1000))
+    before = running.server.bus.subscriber_count
     local = Watcher(running.target, monitor_pb.WatchAirspaceRequest(
         area=area, kinds=[monitor_pb.EVENT_KIND_TRAFFIC, monitor_pb.EVENT_KIND_PLAN]))
+    wait_until(lambda: running.server.bus.subscriber_count > before)
     try:
         running.clock.set(MID_CRUISE_S)
         station.send(state("UAS-NEAR", "", MID_CRUISE_S, *DEPOT, 30.0),
