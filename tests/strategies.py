@@ -519,7 +519,8 @@ def window_edge_cases(draw: st.DrawFn) -> Case:
     """
     tol_a, tol_b = draw(tolerances()), draw(tolerances())
     h_limit, v_limit = _limits(tol_a, tol_b)
-    t = T0 + 60.0 * draw(st.integers(1, 9)) if draw(st.booleans()) else draw(start_times)
+    on_bucket_edge = T0 + CONFIG.time_bucket_s * draw(st.integers(1, 9))
+    t = on_bucket_edge if draw(st.booleans()) else draw(start_times)
     later = draw(st.integers(0, 3)) == 0
     if draw(st.booleans()):
         gap, expected = draw(_offset(h_limit))

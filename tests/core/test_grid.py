@@ -72,5 +72,6 @@ def test_a_circle_reserves_every_cell_its_margin_touches(
 
 
 def test_layers_and_buckets_are_closed_at_their_edges() -> None:
-    assert list(GRID.layers(10.0, 20.0)) == [1, 2]
-    assert list(GRID.buckets(60.0, 120.0)) == [1, 2]
+    layer, bucket = GRID.layer_height_m, GRID.bucket_s
+    assert list(GRID.layers(layer, 2 * layer)) == [1, 2]
+    assert list(GRID.buckets(bucket, 2 * bucket)) == [1, 2]
