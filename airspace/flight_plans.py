@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
 from airspace.clock import Clock
@@ -31,8 +31,9 @@ from airspace.validation import validate_plan
 from airspace.zones import ZoneChecker, ZoneFindings
 
 MAX_REQUEST_ID_LENGTH = 128
-ALTERNATIVE_DELAYS_S = (30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0)
-"""Later departures tried, in order, when a plan is rejected for conflicts only."""
+
+Suggest = Callable[[FlightPlan, float], Awaitable[SuggestedAlternative | None]]
+"""Finds a conflict-free variant of a plan rejected for conflicts (given the time now)."""
 
 
 class FlightPlanBook:
@@ -43,6 +44,7 @@ class FlightPlanBook:
         zones: ZoneChecker,
         clock: Clock,
         bus: EventBus | None = None,
+        suggest: Suggest | None = None,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._store = store
@@ -50,6 +52,7 @@ class FlightPlanBook:
         self._zones = zones
         self._clock = clock
         self._bus = bus or EventBus()
+        self._suggest = suggest
         self._new_id = new_id
 
     @property
@@ -106,8 +109,8 @@ class FlightPlanBook:
         )
         if outcome.accepted and outcome.plan.flight_plan_id == plan.flight_plan_id:
             await self._announce(outcome.plan.flight_plan_id, *outcome.preempted_plan_ids)
-        if outcome.conflicts and not outcome.geozone_violations:
-            alternative = await self._later_departure(plan, now_s)
+        if outcome.conflicts and not outcome.geozone_violations and self._suggest is not None:
+            alternative = await self._suggest(plan, now_s)
             if alternative is not None:
                 outcome = replace(outcome, alternative=alternative)
         return outcome
@@ -119,29 +122,6 @@ class FlightPlanBook:
             plan = await self._store.get_plan(plan_id)
             if plan is not None:
                 self._bus.publish(PlanChanged(now_s, plan))
-
-    async def _later_departure(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
-        """The earliest of a few later departures that would be accepted now, if any."""
-        zones = await self._store.list_zones()
-        for delay_s in ALTERNATIVE_DELAYS_S:
-            shifted = replace(
-                plan.shifted(delay_s), flight_plan_id=f"{plan.flight_plan_id}+{delay_s:g}s"
-            )
-            if shifted.time_window.start_s > now_s + self.config.max_plan_lead_s:
-                return None
-            candidates = await self._store.plans_holding(
-                self._deconflictor.reservation_keys(shifted)
-            )
-            if self._deconflictor.decide(shifted, candidates).accepted and not (
-                self._zones.check(shifted, zones).violations
-            ):
-                suggestion = replace(shifted, flight_plan_id="", state=PlanState.ACCEPTED)
-                return SuggestedAlternative(
-                    description=f"depart {delay_s:g} s later",
-                    departure_delay_s=delay_s,
-                    plan=suggestion,
-                )
-        return None
 
     # -- reading -----------------------------------------------------------------------------
     async def get(self, identity: Identity, plan_id: str) -> FlightPlan:

@@ -7,18 +7,15 @@ from dataclasses import dataclass, replace
 
 from airspace.clock import Clock
 from airspace.config import AirspaceConfig
-from airspace.deconfliction import TOUCH_M, Deconflictor
+from airspace.deconfliction import Deconflictor
 from airspace.errors import (
-    AirspaceError,
     FieldViolation,
     InvalidArgument,
     NotFound,
     PermissionDenied,
 )
 from airspace.events import EventBus, GeozoneChanged
-from airspace.footprint import Footprint
 from airspace.model import (
-    HOLDING_STATES,
     AltitudeBand,
     Circle,
     FlightPlan,
@@ -28,8 +25,9 @@ from airspace.model import (
     Shape,
     TimeWindow,
 )
+from airspace.nearby import holding_near
 from airspace.paging import Page, decode_token, encode_token, page_limit
-from airspace.store import Store, all_plans
+from airspace.store import Store
 from airspace.validation import Violations, check_zone, validate_area_query, validate_geozone
 from airspace.zone_formats import DOCUMENT_FIELD, parse_ed269, parse_geojson
 from airspace.zones import ZoneChecker
@@ -104,17 +102,11 @@ class GeozoneRegistry:
         )
         query = self._zones.query_footprint(area, altitude, window)
         plans = tuple(
-            p for p in await self._holding_near(query) if self._zones.plan_touches(p, query)
+            p
+            for p in await holding_near(self._store, self._deconflictor, query)
+            if self._zones.plan_touches(p, query)
         )
         return Occupancy(zones, plans)
-
-    async def _holding_near(self, query: Footprint) -> list[FlightPlan]:
-        """Plans holding airspace whose index keys meet the query's (or all, for huge queries)."""
-        try:
-            keys = self._deconflictor.grid.keys(query, TOUCH_M, TOUCH_M)
-        except AirspaceError:
-            return await all_plans(self._store, HOLDING_STATES)
-        return await self._store.plans_holding(keys)
 
     # -- changing (regulators) ---------------------------------------------------------------
     async def create(self, identity: Identity, zone: Geozone) -> Geozone:

@@ -19,7 +19,9 @@ CORE = [
     "airspace.geozones",
     "airspace.store",
     "airspace.store.memory",
-    "airspace.zone_formats",
+    "airspace.zone_formats", "airspace.tactical", "airspace.advisories", "airspace.conformance",
+    "airspace.live", "airspace.events", "airspace.watch", "airspace.planning", "airspace.nearby",
+    "planner", "planner.fleet", "planner.vrp",
 ]
 
 

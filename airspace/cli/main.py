@@ -25,7 +25,7 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import monitor, replay
+from airspace.cli import monitor, plan, replay
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
@@ -376,6 +376,104 @@ _lifecycle(
     AirspaceClient.cancel_flight_plan,
     "Cancel an accepted plan and release its airspace.\n\nExample: airspace plans cancel ID",
 )
+
+
+@cli.group("plan")
+def plan_group() -> None:
+    """Plan routes and fleet deliveries (conflict-free, around geozones)."""
+
+
+@plan_group.command("route")
+@click.option("--from", "origin", required=True, metavar="LAT,LON")
+@click.option("--to", "destination", required=True, metavar="LAT,LON")
+@click.option(
+    "--depart-in",
+    type=float,
+    default=300,
+    show_default=True,
+    help="Earliest departure, seconds from now.",
+)
+@click.option(
+    "--window",
+    type=float,
+    default=3600,
+    show_default=True,
+    help="Seconds from the earliest departure to the latest arrival.",
+)
+@click.option(
+    "--altitude",
+    default="40,80",
+    show_default=True,
+    metavar="LOWER,UPPER",
+    help="Preferred cruise band (m AGL).",
+)
+@click.option("--submit", is_flag=True, help="Also submit the route as a flight plan.")
+@click.pass_context
+def plan_route(
+    ctx: click.Context,
+    origin: str,
+    destination: str,
+    depart_in: float,
+    window: float,
+    altitude: str,
+    submit: bool,
+) -> None:
+    """Plan one conflict-free route for the demo vehicle (15 m/s, 3 m/s climb).
+
+    Example: airspace plan route --from 22.54,114.057 --to 22.56,114.105 --submit
+    """
+    try:
+        request = plan.route_request(origin, destination, depart_in, window, altitude, submit)
+    except ValueError as exc:
+        raise click.BadParameter("use LAT,LON and LOWER,UPPER numbers") from exc
+    answer = _run(ctx, lambda c: c.plan_route(request))
+    if ctx.obj["json"]:
+        _print_json(answer)
+    elif not plan.show_route(answer, console):
+        sys.exit(EXIT_REFUSED)
+
+
+@plan_group.command("deliveries")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--start-in",
+    type=float,
+    default=300,
+    show_default=True,
+    help="The orders' times count from this many seconds from now.",
+)
+@click.option(
+    "--time-limit", type=float, default=8, show_default=True, help="Seconds the solver may search."
+)
+@click.option("--submit", is_flag=True, help="Also submit every flight.")
+@click.option(
+    "--geojson",
+    "geojson_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the flights as a GeoJSON FeatureCollection (QGIS, kepler.gl).",
+)
+@click.pass_context
+def plan_deliveries(
+    ctx: click.Context,
+    path: Path,
+    start_in: float,
+    time_limit: float,
+    submit: bool,
+    geojson_path: Path | None,
+) -> None:
+    """Assign orders to a fleet and plan conflict-free flights (OR-Tools), with progress.
+
+    Example: airspace plan deliveries examples/orders.json --submit --geojson flights.geojson
+    """
+    answer = _run(
+        ctx, lambda c: plan.plan_deliveries(c, path, start_in, submit, time_limit, console)
+    )
+    if geojson_path is not None:
+        geojson_path.write_text(json.dumps(plan.geojson(answer), indent=1))
+    if ctx.obj["json"]:
+        _print_json(answer)
+    else:
+        plan.show_deliveries(answer, console)
 
 
 @cli.group()

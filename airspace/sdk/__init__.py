@@ -22,6 +22,7 @@ from airspace.errors import (
 )
 from airspace.sdk._client import AirspaceClient
 from airspace.sdk._geojson import plan_from_geojson, plan_to_geojson
+from airspace.sdk._orders import deliveries_request
 
 __all__ = [
     "AirspaceClient",
@@ -35,6 +36,7 @@ __all__ = [
     "ResourceExhausted",
     "Unauthenticated",
     "Unavailable",
+    "deliveries_request",
     "plan_from_geojson",
     "plan_to_geojson",
 ]

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 import grpc
 
+from airspace.errors import Unavailable
 from airspace.sdk._errors import from_rpc_error
 from airspace.v1 import airspace_service_pb2 as airspace_pb
 from airspace.v1 import airspace_service_pb2_grpc as airspace_grpc
@@ -17,6 +18,8 @@ from airspace.v1 import (
     geozone_pb2,
     monitor_service_pb2,
     monitor_service_pb2_grpc,
+    planner_service_pb2,
+    planner_service_pb2_grpc,
     telemetry_service_pb2,
     telemetry_service_pb2_grpc,
 )
@@ -45,6 +48,7 @@ class AirspaceClient:
         self._plans = plans_grpc.FlightPlanServiceStub(self._channel)
         self._telemetry = telemetry_service_pb2_grpc.TelemetryServiceStub(self._channel)
         self._monitor = monitor_service_pb2_grpc.MonitorServiceStub(self._channel)
+        self._planner = planner_service_pb2_grpc.PlannerServiceStub(self._channel)
 
     def __enter__(self) -> AirspaceClient:
         return self
@@ -112,6 +116,36 @@ class AirspaceClient:
     def end_flight_plan(self, flight_plan_id: str) -> flight_plan_pb2.FlightPlan:
         request = plans_pb.EndFlightPlanRequest(flight_plan_id=flight_plan_id)
         return self._call(self._plans.EndFlightPlan, request).flight_plan
+
+    # -- planning ----------------------------------------------------------------------------
+    def plan_route(
+        self, request: planner_service_pb2.PlanRouteRequest
+    ) -> planner_service_pb2.PlanRouteResponse:
+        """A conflict-free route (``no_route_reason`` says why there is none); with
+        ``request.submit`` it is also submitted, idempotently under ``request.request_id``."""
+        return self._call(self._planner.PlanRoute, request)
+
+    def plan_deliveries(
+        self,
+        request: planner_service_pb2.PlanDeliveriesRequest,
+        progress: Callable[[float], None] | None = None,
+    ) -> planner_service_pb2.PlanDeliveriesResponse:
+        """Assign a fleet's orders and plan its flights; ``progress`` gets 0..1 as the solver
+        works. Returns the final answer: flights and unserved orders with reasons.
+
+        >>> answer = client.plan_deliveries(deliveries_request(json.load(f), time.time() + 600))
+        """
+        try:
+            for update in self._planner.PlanDeliveries(
+                request, metadata=self._metadata, timeout=self._timeout_s + 120
+            ):
+                if progress is not None:
+                    progress(update.progress)
+                if update.done:
+                    return update
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc) from exc
+        raise Unavailable("the planner stream ended without an answer")
 
     # -- live traffic ------------------------------------------------------------------------
     def stream_telemetry(

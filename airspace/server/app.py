@@ -16,10 +16,12 @@ from airspace.flight_plans import FlightPlanBook
 from airspace.geozones import GeozoneRegistry
 from airspace.live import LiveAirspace
 from airspace.model import HOLDING_STATES
+from airspace.planning import PlanningDesk
 from airspace.server.airspace_servicer import AirspaceServicer
 from airspace.server.flight_plan_servicer import FlightPlanServicer
 from airspace.server.guard import CallGuard
 from airspace.server.monitor_servicer import MonitorServicer
+from airspace.server.planner_servicer import PlannerServicer
 from airspace.server.settings import ServerSettings
 from airspace.server.telemetry_servicer import TelemetryServicer
 from airspace.store import Store, all_plans
@@ -31,6 +33,8 @@ from airspace.v1 import (
     flight_plan_service_pb2_grpc,
     monitor_service_pb2,
     monitor_service_pb2_grpc,
+    planner_service_pb2,
+    planner_service_pb2_grpc,
     telemetry_service_pb2,
     telemetry_service_pb2_grpc,
 )
@@ -46,6 +50,7 @@ SERVICE_NAMES = tuple(
         (flight_plan_service_pb2, "FlightPlanService"),
         (telemetry_service_pb2, "TelemetryService"),
         (monitor_service_pb2, "MonitorService"),
+        (planner_service_pb2, "PlannerService"),
     )
 )
 
@@ -65,7 +70,11 @@ class AirspaceServer:
         self.bus = EventBus()
         self.deconflictor = deconflictor = Deconflictor(settings.airspace)
         self.zones = zones = ZoneChecker(deconflictor)
-        self.flight_plans = FlightPlanBook(self.store, deconflictor, zones, self.clock, self.bus)
+        self.planning = PlanningDesk(self.store, settings.airspace, self.clock)
+        self.flight_plans = FlightPlanBook(
+            self.store, deconflictor, zones, self.clock, self.bus, suggest=self.planning.suggest
+        )
+        self.planning.book = self.flight_plans
         self.geozones = GeozoneRegistry(self.store, deconflictor, zones, self.clock, self.bus)
         self.live = LiveAirspace(self.store, deconflictor, zones, self.bus, self.clock)
         self._server: grpc.aio.Server | None = None
@@ -87,6 +96,9 @@ class AirspaceServer:
         )
         telemetry_service_pb2_grpc.add_TelemetryServiceServicer_to_server(
             TelemetryServicer(self.live, self.bus), server
+        )
+        planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
+            PlannerServicer(self.planning), server
         )
         monitor_service_pb2_grpc.add_MonitorServiceServicer_to_server(
             MonitorServicer(self.bus, self.deconflictor, self.zones), server

@@ -1,0 +1,202 @@
+"""The planning desk: routes and fleet deliveries from the pure planner, against live state.
+
+Planning is CPU-heavy (route searches, OR-Tools), so it runs in a worker thread with its own
+``Deconflictor`` (caches are not shared across threads), one job at a time; the event loop
+keeps serving telemetry and submissions meanwhile. The plans it considers are a snapshot taken
+when the job starts; a submission re-checks against the store atomically, so a plan booked
+meanwhile makes the submission rejected with its reasons, never a conflict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from airspace.clock import Clock
+from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor
+from airspace.flight_plans import FlightPlanBook
+from airspace.model import (
+    AltitudeBand,
+    Circle,
+    FlightPlan,
+    Identity,
+    LatLng,
+    SubmissionOutcome,
+    SuggestedAlternative,
+    TimeWindow,
+)
+from airspace.nearby import holding_near
+from airspace.store import Store
+from airspace.validation import Violations, check_band, check_position, check_vehicle, check_window
+from airspace.zones import ZoneChecker
+from planner import NoRoute, Route, RouteRequest, alternatives, plan_route
+from planner.fleet import DeliveryPlan, DeliveryRequest, plan_deliveries
+
+SEARCH_MARGIN_M = 5_000.0
+"""How far beyond the straight line the plans considered for a route may be."""
+ALTERNATIVE_HORIZON_S = 3_600.0
+"""How much later than a rejected plan its alternatives may end."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteAnswer:
+    route: Route | NoRoute
+    submission: SubmissionOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAnswer:
+    plan: DeliveryPlan
+    submissions: tuple[SubmissionOutcome, ...] = ()
+
+
+class PlanningDesk:
+    """Planning use cases. ``book`` submits what was planned; the server wires it after building
+    the book, which in turn asks ``suggest`` for alternatives to rejected plans."""
+
+    def __init__(self, store: Store, config: AirspaceConfig, clock: Clock) -> None:
+        self._store = store
+        self.book: FlightPlanBook | None = None
+        self._clock = clock
+        self._deconflictor = Deconflictor(config)
+        self._zones = ZoneChecker(self._deconflictor)
+        self._busy = asyncio.Lock()
+
+    @property
+    def config(self) -> AirspaceConfig:
+        return self._deconflictor.config
+
+    async def plan_route(
+        self, identity: Identity, request: RouteRequest, *, submit: bool, request_id: str
+    ) -> RouteAnswer:
+        self._check_route(request, submit, request_id)
+        request = replace(request, operator_id=identity.subject_id)
+        zones = await self._store.list_zones()
+        existing = await self._nearby(
+            [request.origin, request.destination],
+            TimeWindow(request.earliest_departure_s, request.latest_arrival_s),
+        )
+        async with self._busy:
+            route = await asyncio.to_thread(
+                plan_route,
+                request,
+                zones=zones,
+                existing=existing,
+                deconflictor=self._deconflictor,
+                zone_checker=self._zones,
+            )
+        if isinstance(route, NoRoute) or not submit:
+            return RouteAnswer(route)
+        assert self.book is not None
+        outcome = await self.book.submit(identity, request_id, route.plan)
+        return RouteAnswer(route, outcome)
+
+    async def plan_deliveries(
+        self,
+        identity: Identity,
+        request: DeliveryRequest,
+        *,
+        time_limit_s: float,
+        submit: bool,
+        request_id: str,
+        progress: Callable[[float], None],
+    ) -> DeliveryAnswer:
+        self._check_deliveries(request, time_limit_s, submit, request_id)
+        request = replace(request, operator_id=identity.subject_id)
+        zones = await self._store.list_zones()
+        points = [d.position for d in request.depots] + [o.dropoff for o in request.orders]
+        existing = await self._nearby(
+            points, TimeWindow(request.horizon_start_s, request.horizon_end_s)
+        )
+        async with self._busy:
+            planned = await asyncio.to_thread(
+                plan_deliveries,
+                request,
+                zones=zones,
+                existing=existing,
+                deconflictor=self._deconflictor,
+                zone_checker=self._zones,
+                time_limit_s=time_limit_s,
+                progress=progress,
+            )
+        if not submit:
+            return DeliveryAnswer(planned)
+        assert self.book is not None
+        outcomes = []
+        for k, flight in enumerate(planned.flights):
+            outcomes.append(await self.book.submit(identity, f"{request_id}/{k}", flight.plan))
+        return DeliveryAnswer(planned, tuple(outcomes))
+
+    async def suggest(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
+        """The nearest conflict-free variant of a rejected plan: a later departure, another
+        layer or a detour, whichever changes its arrival least."""
+        zones = await self._store.list_zones()
+        window = plan.time_window
+        points = [w.position for w in plan.waypoints] or [
+            v.area.center if isinstance(v.area, Circle) else v.area.vertices[0]
+            for v in plan.volumes
+        ]
+        existing = await self._nearby(
+            points, TimeWindow(window.start_s, window.end_s + ALTERNATIVE_HORIZON_S)
+        )
+        async with self._busy:
+            variants = await asyncio.to_thread(
+                alternatives,
+                plan,
+                zones=zones,
+                existing=existing,
+                deconflictor=self._deconflictor,
+                zone_checker=self._zones,
+                now_s=now_s,
+            )
+        if not variants:
+            return None
+        description, variant = variants[0]
+        delay_s = variant.time_window.start_s - window.start_s
+        return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
+
+    async def _nearby(self, points: Sequence[LatLng], window: TimeWindow) -> list[FlightPlan]:
+        """Plans holding airspace around the points during the window (a superset)."""
+        xy = [self._deconflictor.projection.to_xy(p.lat, p.lon) for p in points]
+        cx = sum(x for x, _ in xy) / len(xy)
+        cy = sum(y for _, y in xy) / len(xy)
+        radius = max(math.hypot(x - cx, y - cy) for x, y in xy) + SEARCH_MARGIN_M
+        centre = self._deconflictor.projection.to_latlng(cx, cy)
+        everywhere_up = AltitudeBand(self.config.floor_m - 1e3, self.config.ceiling_m + 1e3)
+        query = self._zones.query_footprint(Circle(centre, radius), everywhere_up, window)
+        return await holding_near(self._store, self._deconflictor, query)
+
+    def _check_route(self, r: RouteRequest, submit: bool, request_id: str) -> None:
+        out = Violations()
+        check_position(out, "origin", r.origin, self.config)
+        check_position(out, "destination", r.destination, self.config)
+        if check_window(
+            out, "latest_arrival_time", TimeWindow(r.earliest_departure_s, r.latest_arrival_s)
+        ) and (r.latest_arrival_s <= self._clock.now()):
+            out.add("latest_arrival_time", "the window is already over")
+        check_vehicle(out, "vehicle", r.vehicle)
+        check_band(out, "altitude", r.altitude, self.config)
+        if submit and not request_id:
+            out.add("request_id", "is required to submit")
+        out.raise_if_any()
+
+    def _check_deliveries(
+        self, r: DeliveryRequest, time_limit_s: float, submit: bool, request_id: str
+    ) -> None:
+        out = Violations()
+        for i, depot in enumerate(r.depots):
+            check_position(out, f"depots[{i}].position", depot.position, self.config)
+        for i, drone in enumerate(r.drones):
+            check_vehicle(out, f"drones[{i}].vehicle", drone.vehicle)
+        for i, order in enumerate(r.orders):
+            check_position(out, f"orders[{i}].dropoff", order.dropoff, self.config)
+        check_band(out, "altitude", r.altitude, self.config)
+        check_window(out, "horizon_end_time", TimeWindow(r.horizon_start_s, r.horizon_end_s))
+        if not 0 < time_limit_s <= 60:
+            out.add("time_limit", "must be between 0 and 60 s")
+        if submit and not request_id:
+            out.add("request_id", "is required to submit")
+        out.raise_if_any()
