@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 50051
 
-.PHONY: install run test lint proto check-proto bench demo clean
+.PHONY: install run test lint proto check-proto bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check airspace planner sitl tests bench scripts
-	$(VENV)/bin/mypy airspace planner sitl
+	$(VENV)/bin/ruff check airspace planner tests bench scripts
+	$(VENV)/bin/mypy airspace planner
 
 proto: $(STAMP) ## regenerate airspace/v1 from protos/
 	$(PY) -m scripts.gen_protos
@@ -33,8 +33,8 @@ proto: $(STAMP) ## regenerate airspace/v1 from protos/
 check-proto: $(STAMP)
 	$(PY) -m scripts.gen_protos --check
 
-bench: $(STAMP) ## run the benchmarks and print their tables
-	$(PY) -m bench.strategic
+bench: $(STAMP) ## run the benchmarks and print their tables (about 8 minutes)
+	for b in strategic live conflicts routes vrp; do $(PY) -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

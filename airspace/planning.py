@@ -14,10 +14,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+import shapely
+
 from airspace.clock import Clock
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor
 from airspace.flight_plans import FlightPlanBook
+from airspace.footprint import MetricShape, MetricVolume, volumes_footprint
 from airspace.model import (
     AltitudeBand,
     Circle,
@@ -37,6 +40,9 @@ from planner.fleet import DeliveryPlan, DeliveryRequest, plan_deliveries
 
 SEARCH_MARGIN_M = 5_000.0
 """How far beyond the straight line the plans considered for a route may be."""
+ALTERNATIVE_MARGIN_M = 1_500.0
+"""How far from a rejected plan the plans considered for its alternatives may be (detours stay
+close; a wider net costs every rejected submission)."""
 ALTERNATIVE_HORIZON_S = 3_600.0
 """How much later than a rejected plan its alternatives may end."""
 
@@ -135,12 +141,8 @@ class PlanningDesk:
         layer or a detour, whichever changes its arrival least."""
         zones = await self._store.list_zones()
         window = plan.time_window
-        points = [w.position for w in plan.waypoints] or [
-            v.area.center if isinstance(v.area, Circle) else v.area.vertices[0]
-            for v in plan.volumes
-        ]
-        existing = await self._nearby(
-            points, TimeWindow(window.start_s, window.end_s + ALTERNATIVE_HORIZON_S)
+        existing = await self._near_track(
+            plan, TimeWindow(window.start_s, window.end_s + ALTERNATIVE_HORIZON_S)
         )
         async with self._busy:
             variants = await asyncio.to_thread(
@@ -151,6 +153,7 @@ class PlanningDesk:
                 deconflictor=self._deconflictor,
                 zone_checker=self._zones,
                 now_s=now_s,
+                detour_only_if_needed=True,
             )
         if not variants:
             return None
@@ -158,15 +161,39 @@ class PlanningDesk:
         delay_s = variant.time_window.start_s - window.start_s
         return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
 
-    async def _nearby(self, points: Sequence[LatLng], window: TimeWindow) -> list[FlightPlan]:
-        """Plans holding airspace around the points during the window (a superset)."""
+    async def _near_track(self, plan: FlightPlan, window: TimeWindow) -> list[FlightPlan]:
+        """Plans holding airspace within ``ALTERNATIVE_MARGIN_M`` of the plan's ground track
+        (its bounding box, for volumes), at any managed altitude, during the window."""
+        footprint = self._deconflictor.footprint(plan)
+        track = footprint.track
+        core = (
+            shapely.LineString(list(zip(track.x, track.y, strict=True)))
+            if track is not None
+            else shapely.box(*footprint.bounds)
+        )
+        corridor = MetricVolume(
+            MetricShape(core, 0.0),
+            self.config.floor_m,
+            self.config.ceiling_m,
+            window.start_s,
+            window.end_s,
+        )
+        query = volumes_footprint("corridor", (corridor,))
+        keys = self._deconflictor.grid.keys(query, ALTERNATIVE_MARGIN_M, 0.0)
+        return await self._store.plans_holding(keys)
+
+    async def _nearby(
+        self, points: Sequence[LatLng], window: TimeWindow, margin_m: float = SEARCH_MARGIN_M
+    ) -> list[FlightPlan]:
+        """Plans holding airspace within ``margin_m`` of the points' circle during the window
+        (a superset)."""
         xy = [self._deconflictor.projection.to_xy(p.lat, p.lon) for p in points]
         cx = sum(x for x, _ in xy) / len(xy)
         cy = sum(y for _, y in xy) / len(xy)
-        radius = max(math.hypot(x - cx, y - cy) for x, y in xy) + SEARCH_MARGIN_M
+        radius = max(math.hypot(x - cx, y - cy) for x, y in xy) + margin_m
         centre = self._deconflictor.projection.to_latlng(cx, cy)
-        everywhere_up = AltitudeBand(self.config.floor_m - 1e3, self.config.ceiling_m + 1e3)
-        query = self._zones.query_footprint(Circle(centre, radius), everywhere_up, window)
+        managed = AltitudeBand(self.config.floor_m, self.config.ceiling_m)
+        query = self._zones.query_footprint(Circle(centre, radius), managed, window)
         return await holding_near(self._store, self._deconflictor, query)
 
     def _check_route(self, r: RouteRequest, submit: bool, request_id: str) -> None:

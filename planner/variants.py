@@ -51,8 +51,11 @@ def alternatives(
     deconflictor: Deconflictor,
     zone_checker: ZoneChecker,
     now_s: float,
+    detour_only_if_needed: bool = False,
 ) -> list[tuple[str, FlightPlan]]:
-    """(description, plan) of each conflict-free variant found, nearest first."""
+    """(description, plan) of each conflict-free variant found, nearest first. With
+    ``detour_only_if_needed`` the (costlier) detour is searched only when neither a later
+    departure nor another layer works: for answers that must come fast."""
     own = plan.flight_plan_id
     others = [p for p in existing if not own or p.flight_plan_id != own]
     window = plan.time_window
@@ -71,7 +74,10 @@ def alternatives(
     track = _ground_track(plan)
     if len(track) >= 2:
         found.append(_other_layer(plan, track, deconflictor, acceptable))
-        found.append(_detour(plan, track, zones, others, deconflictor, zone_checker, acceptable))
+        if not detour_only_if_needed or not any(found):
+            found.append(
+                _detour(plan, track, zones, others, deconflictor, zone_checker, acceptable)
+            )
     variants = [v for v in found if v is not None]
     return [(text, variant) for _, text, variant in sorted(variants, key=lambda v: abs(v[0]))]
 
