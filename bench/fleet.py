@@ -107,6 +107,7 @@ def main() -> None:
         ("plan_deliveries wall time (s)", f"{elapsed:.1f}"),
         ("orders delivered", f"{served} of {args.orders}"),
         ("unserved, by reason", json.dumps(_reasons(result.unserved))),
+        ("drones stranded (no way back)", f"{len(result.stranded)}"),
         ("flights (legs)", f"{len(plans)}"),
         ("conflicts among the flights", f"{among}"),
         ("conflicts with accepted plans", f"{against}"),

@@ -95,6 +95,9 @@ class DeliveryFlight:
 class DeliveryPlan:
     flights: tuple[DeliveryFlight, ...]
     unserved: tuple[Unserved, ...]
+    stranded: tuple[Unserved, ...] = ()
+    """Drones (``order_id`` holds the drone id) whose way back to the depot could not be
+    planned after their last delivery of a sortie; their later sorties are not flown."""
 
 
 def plan_deliveries(
@@ -115,9 +118,11 @@ def plan_deliveries(
     solved = solve_fleet(
         problem, time_limit_s=time_limit_s, progress=lambda f: report(0.2 + 0.6 * f)
     )
-    flights, unserved = _fly(request, solved.sorties, zones, existing, deconflictor, zone_checker)
+    flights, unserved, stranded = _fly(
+        request, solved.sorties, zones, existing, deconflictor, zone_checker
+    )
     report(1.0)
-    return DeliveryPlan(tuple(flights), tuple(solved.unserved) + tuple(unserved))
+    return DeliveryPlan(tuple(flights), tuple(solved.unserved) + tuple(unserved), tuple(stranded))
 
 
 def _route_request(
@@ -241,15 +246,27 @@ def _fly(
     existing: Sequence[FlightPlan],
     deconflictor: Deconflictor,
     zone_checker: ZoneChecker,
-) -> tuple[list[DeliveryFlight], list[Unserved]]:
+) -> tuple[list[DeliveryFlight], list[Unserved], list[Unserved]]:
+    """The legs of every sortie, planned in departure order; (flights, unserved, stranded)."""
     drones = {d.drone_id: d for d in request.drones}
     depots = {d.depot_id: d.position for d in request.depots}
     orders = {o.order_id: o for o in request.orders}
     booked = list(existing)
     flights: list[DeliveryFlight] = []
     unserved: list[Unserved] = []
+    stranded: list[Unserved] = []
     for sortie in sorted(sorties, key=lambda s: s.start_s):
         drone = drones[sortie.drone_id]
+        if any(d.order_id == drone.drone_id for d in stranded):
+            unserved.extend(
+                Unserved(
+                    s.order_id,
+                    "DRONE_STRANDED",
+                    f"{drone.drone_id} could not return from its last sortie",
+                )
+                for s in sortie.stops
+            )
+            continue
         here, ready_s = depots[sortie.depot_id], sortie.start_s
         stops: list[tuple[LatLng, DeliveryOrder | None]] = [
             (orders[s.order_id].dropoff, orders[s.order_id]) for s in sortie.stops
@@ -278,7 +295,7 @@ def _fly(
             flights.append(DeliveryFlight(drone.drone_id, (order.order_id,) if order else (), plan))
             here = there
             ready_s = plan.time_window.end_s + (SERVICE_S if order else 0.0)
-    return flights, unserved
+    return flights, unserved, stranded
 
 
 def _provisional(plan: FlightPlan, n: int) -> FlightPlan:

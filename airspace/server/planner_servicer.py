@@ -16,6 +16,7 @@ from airspace.v1 import planner_service_pb2_grpc as pb_grpc
 from airspace.validation import Violations
 from planner import NoRoute, RouteRequest
 from planner.fleet import DeliveryOrder, DeliveryRequest, DepotSite, FleetDrone
+from planner.vrp_problem import Unserved
 
 DEFAULT_TIME_LIMIT_S = 8.0
 DEFAULT_TURNAROUND_S = 600.0
@@ -100,11 +101,13 @@ class PlannerServicer(pb_grpc.PlannerServiceServicer):
             progress=1.0,
             done=True,
             flights=flights,
-            unserved=[
-                pb.UnservedOrder(order_id=u.order_id, reason=u.reason, detail=u.detail)
-                for u in answer.plan.unserved
-            ],
+            unserved=[_unserved(u) for u in answer.plan.unserved],
+            stranded_drones=[_unserved(u) for u in answer.plan.stranded],
         )
+
+
+def _unserved(u: Unserved) -> pb.UnservedOrder:
+    return pb.UnservedOrder(order_id=u.order_id, reason=u.reason, detail=u.detail)
 
 
 def _route_request(msg: pb.PlanRouteRequest) -> RouteRequest:

@@ -146,13 +146,15 @@ class UnservedOrder(_message.Message):
     def __init__(self, order_id: _Optional[str] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
 
 class PlanDeliveriesResponse(_message.Message):
-    __slots__ = ("progress", "done", "flights", "unserved")
+    __slots__ = ("progress", "done", "flights", "unserved", "stranded_drones")
     PROGRESS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
     FLIGHTS_FIELD_NUMBER: _ClassVar[int]
     UNSERVED_FIELD_NUMBER: _ClassVar[int]
+    STRANDED_DRONES_FIELD_NUMBER: _ClassVar[int]
     progress: float
     done: bool
     flights: _containers.RepeatedCompositeFieldContainer[DeliveryFlight]
     unserved: _containers.RepeatedCompositeFieldContainer[UnservedOrder]
-    def __init__(self, progress: _Optional[float] = ..., done: _Optional[bool] = ..., flights: _Optional[_Iterable[_Union[DeliveryFlight, _Mapping]]] = ..., unserved: _Optional[_Iterable[_Union[UnservedOrder, _Mapping]]] = ...) -> None: ...
+    stranded_drones: _containers.RepeatedCompositeFieldContainer[UnservedOrder]
+    def __init__(self, progress: _Optional[float] = ..., done: _Optional[bool] = ..., flights: _Optional[_Iterable[_Union[DeliveryFlight, _Mapping]]] = ..., unserved: _Optional[_Iterable[_Union[UnservedOrder, _Mapping]]] = ..., stranded_drones: _Optional[_Iterable[_Union[UnservedOrder, _Mapping]]] = ...) -> None: ...
