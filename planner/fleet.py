@@ -284,11 +284,7 @@ def _fly(
                 if order is not None:
                     unserved.append(Unserved(order.order_id, route.reason, route.detail))
                     continue
-                unserved.extend(
-                    Unserved(o.order_id, "NO_RETURN_ROUTE", route.detail)
-                    for _, o in stops
-                    if o is not None
-                )
+                stranded.append(Unserved(drone.drone_id, "NO_RETURN_ROUTE", route.detail))
                 break
             plan = route.plan
             booked.append(_provisional(plan, len(booked)))

@@ -104,3 +104,9 @@ def test_flights_are_conflict_free_with_each_other_and_avoid_zones(planned) -> N
     zones = ZoneChecker(deconflictor)
     for plan in plans:
         assert not zones.check(plan, load_demo_city()).violations
+
+
+def test_no_order_is_both_delivered_and_unserved(planned) -> None:  # type: ignore[no-untyped-def]
+    _, result = planned
+    delivered = {o for f in result.flights for o in f.order_ids}
+    assert not delivered & {u.order_id for u in result.unserved}
