@@ -37,14 +37,13 @@ from airspace.validation import Violations, check_band, check_position, check_ve
 from airspace.zones import ZoneChecker
 from planner import NoRoute, Route, RouteRequest, alternatives, plan_route
 from planner.fleet import DeliveryPlan, DeliveryRequest, plan_deliveries
+from planner.variants import MAX_DELAY_S
 
 SEARCH_MARGIN_M = 5_000.0
 """How far beyond the straight line the plans considered for a route may be."""
 ALTERNATIVE_MARGIN_M = 1_500.0
 """How far from a rejected plan the plans considered for its alternatives may be (detours stay
 close; a wider net costs every rejected submission)."""
-ALTERNATIVE_HORIZON_S = 3_600.0
-"""How much later than a rejected plan its alternatives may end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,33 +136,40 @@ class PlanningDesk:
         return DeliveryAnswer(planned, tuple(outcomes))
 
     async def suggest(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
-        """The nearest conflict-free variant of a rejected plan: a later departure, another
-        layer or a detour, whichever changes its arrival least."""
+        """The nearest conflict-free variant of a rejected plan: a later departure or another
+        layer when one works (checked against the plans sharing the plan's own cells: cheap),
+        else a detour (checked against everything within ``ALTERNATIVE_MARGIN_M``)."""
         zones = await self._store.list_zones()
         window = plan.time_window
-        existing = await self._near_track(
-            plan, TimeWindow(window.start_s, window.end_s + ALTERNATIVE_HORIZON_S)
-        )
-        async with self._busy:
-            variants = await asyncio.to_thread(
-                alternatives,
-                plan,
-                zones=zones,
-                existing=existing,
-                deconflictor=self._deconflictor,
-                zone_checker=self._zones,
-                now_s=now_s,
-                detour_only_if_needed=True,
-            )
-        if not variants:
-            return None
-        description, variant = variants[0]
-        delay_s = variant.time_window.start_s - window.start_s
-        return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
+        later = TimeWindow(window.start_s, window.end_s + MAX_DELAY_S)
+        config = self.config
+        own_margin = config.horizontal_separation_m / 2 + plan.tolerance.horizontal_m
+        for margin_m, detours in ((own_margin, False), (ALTERNATIVE_MARGIN_M, True)):
+            existing = await self._near_track(plan, later, margin_m)
+            async with self._busy:
+                variants = await asyncio.to_thread(
+                    alternatives,
+                    plan,
+                    zones=zones,
+                    existing=existing,
+                    deconflictor=self._deconflictor,
+                    zone_checker=self._zones,
+                    now_s=now_s,
+                    detours=detours,
+                )
+            if variants:
+                description, variant = variants[0]
+                delay_s = variant.time_window.start_s - window.start_s
+                return SuggestedAlternative(
+                    description, delay_s, replace(variant, flight_plan_id="")
+                )
+        return None
 
-    async def _near_track(self, plan: FlightPlan, window: TimeWindow) -> list[FlightPlan]:
-        """Plans holding airspace within ``ALTERNATIVE_MARGIN_M`` of the plan's ground track
-        (its bounding box, for volumes), at any managed altitude, during the window."""
+    async def _near_track(
+        self, plan: FlightPlan, window: TimeWindow, margin_m: float
+    ) -> list[FlightPlan]:
+        """Plans holding airspace within ``margin_m`` of the plan's ground track (its bounding
+        box, for volumes), at any managed altitude, during the window."""
         footprint = self._deconflictor.footprint(plan)
         track = footprint.track
         core = (
@@ -179,7 +185,8 @@ class PlanningDesk:
             window.end_s,
         )
         query = volumes_footprint("corridor", (corridor,))
-        keys = self._deconflictor.grid.keys(query, ALTERNATIVE_MARGIN_M, 0.0)
+        margin_v = self.config.vertical_separation_m / 2 + plan.tolerance.vertical_m
+        keys = self._deconflictor.grid.keys(query, margin_m, margin_v)
         return await self._store.plans_holding(keys)
 
     async def _nearby(

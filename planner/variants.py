@@ -51,11 +51,12 @@ def alternatives(
     deconflictor: Deconflictor,
     zone_checker: ZoneChecker,
     now_s: float,
-    detour_only_if_needed: bool = False,
+    detours: bool = True,
 ) -> list[tuple[str, FlightPlan]]:
-    """(description, plan) of each conflict-free variant found, nearest first. With
-    ``detour_only_if_needed`` the (costlier) detour is searched only when neither a later
-    departure nor another layer works: for answers that must come fast."""
+    """(description, plan) of each conflict-free variant found, nearest first. Without
+    ``detours`` only later departures and other layers are tried: those keep the plan's ground
+    track, so ``existing`` need only hold the plans that share its cells (the caller's cheap
+    first attempt)."""
     own = plan.flight_plan_id
     others = [p for p in existing if not own or p.flight_plan_id != own]
     window = plan.time_window
@@ -74,7 +75,7 @@ def alternatives(
     track = _ground_track(plan)
     if len(track) >= 2:
         found.append(_other_layer(plan, track, deconflictor, acceptable))
-        if not detour_only_if_needed or not any(found):
+        if detours:
             found.append(
                 _detour(plan, track, zones, others, deconflictor, zone_checker, acceptable)
             )
