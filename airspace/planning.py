@@ -13,6 +13,7 @@ import asyncio
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import shapely
 
@@ -38,6 +39,8 @@ from airspace.zones import ZoneChecker
 from planner import NoRoute, Route, RouteRequest, alternatives, plan_route
 from planner.fleet import DeliveryPlan, DeliveryRequest, plan_deliveries
 from planner.variants import MAX_DELAY_S
+
+T = TypeVar("T")
 
 SEARCH_MARGIN_M = 5_000.0
 """How far beyond the straight line the plans considered for a route may be."""
@@ -84,15 +87,7 @@ class PlanningDesk:
             [request.origin, request.destination],
             TimeWindow(request.earliest_departure_s, request.latest_arrival_s),
         )
-        async with self._busy:
-            route = await asyncio.to_thread(
-                plan_route,
-                request,
-                zones=zones,
-                existing=existing,
-                deconflictor=self._deconflictor,
-                zone_checker=self._zones,
-            )
+        route = await self._in_worker(plan_route, request, zones=zones, existing=existing)
         if isinstance(route, NoRoute) or not submit:
             return RouteAnswer(route)
         assert self.book is not None
@@ -116,17 +111,14 @@ class PlanningDesk:
         existing = await self._nearby(
             points, TimeWindow(request.horizon_start_s, request.horizon_end_s)
         )
-        async with self._busy:
-            planned = await asyncio.to_thread(
-                plan_deliveries,
-                request,
-                zones=zones,
-                existing=existing,
-                deconflictor=self._deconflictor,
-                zone_checker=self._zones,
-                time_limit_s=time_limit_s,
-                progress=progress,
-            )
+        planned = await self._in_worker(
+            plan_deliveries,
+            request,
+            zones=zones,
+            existing=existing,
+            time_limit_s=time_limit_s,
+            progress=progress,
+        )
         if not submit:
             return DeliveryAnswer(planned)
         assert self.book is not None
@@ -146,17 +138,14 @@ class PlanningDesk:
         own_margin = config.horizontal_separation_m / 2 + plan.tolerance.horizontal_m
         for margin_m, detours in ((own_margin, False), (ALTERNATIVE_MARGIN_M, True)):
             existing = await self._near_track(plan, later, margin_m)
-            async with self._busy:
-                variants = await asyncio.to_thread(
-                    alternatives,
-                    plan,
-                    zones=zones,
-                    existing=existing,
-                    deconflictor=self._deconflictor,
-                    zone_checker=self._zones,
-                    now_s=now_s,
-                    detours=detours,
-                )
+            variants = await self._in_worker(
+                alternatives,
+                plan,
+                zones=zones,
+                existing=existing,
+                now_s=now_s,
+                detours=detours,
+            )
             if variants:
                 description, variant = variants[0]
                 delay_s = variant.time_window.start_s - window.start_s
@@ -164,6 +153,14 @@ class PlanningDesk:
                     description, delay_s, replace(variant, flight_plan_id="")
                 )
         return None
+
+    async def _in_worker(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a planner function in the worker thread, with the desk's own deconflictor and
+        zone checker, one job at a time."""
+        async with self._busy:
+            return await asyncio.to_thread(
+                job, *args, deconflictor=self._deconflictor, zone_checker=self._zones, **kwargs
+            )
 
     async def _near_track(
         self, plan: FlightPlan, window: TimeWindow, margin_m: float
