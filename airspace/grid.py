@@ -137,9 +137,7 @@ class ReservationGrid:
             for cell in set(sample_cells[start : start + n]):
                 candidates.update(self._disk(cell, k))
             start += n
-            out.append(
-                {c for c in candidates if self._centre_to_segment(c, ax, ay, bx, by) <= keep_within}
-            )
+            out.append(self._near_segment(candidates, ax, ay, bx, by, keep_within))
         return out
 
     def _disk(self, cell: int, k: int) -> list[int]:
@@ -160,16 +158,27 @@ class ReservationGrid:
         ring = list(zip(lats.tolist(), lons.tolist(), strict=True))
         return set(h3.h3shape_to_cells(h3.LatLngPoly(ring), self.resolution))
 
-    def _centre_to_segment(self, cell: int, ax: float, ay: float, bx: float, by: float) -> float:
-        centre = self._centres.get(cell)
-        if centre is None:
-            centre = self._projection.to_xy(*h3.cell_to_latlng(cell))
-            self._centres[cell] = centre
-        px, py = centre
+    def _near_segment(
+        self, cells: set[int], ax: float, ay: float, bx: float, by: float, within_m: float
+    ) -> set[int]:
+        """The cells whose centre is within ``within_m`` of the segment (the hot loop of every
+        submission: kept inline)."""
+        centres = self._centres
         dx, dy = bx - ax, by - ay
         length2 = dx * dx + dy * dy
-        f = 0.0 if length2 == 0 else min(1.0, max(0.0, ((px - ax) * dx + (py - ay) * dy) / length2))
-        return math.hypot(px - ax - f * dx, py - ay - f * dy)
+        limit2 = within_m * within_m
+        kept = set()
+        for cell in cells:
+            centre = centres.get(cell)
+            if centre is None:
+                centre = centres[cell] = self._projection.to_xy(*h3.cell_to_latlng(cell))
+            px, py = centre[0] - ax, centre[1] - ay
+            f = (px * dx + py * dy) / length2 if length2 else 0.0
+            f = 0.0 if f < 0.0 else 1.0 if f > 1.0 else f
+            ex, ey = px - f * dx, py - f * dy
+            if ex * ex + ey * ey <= limit2:
+                kept.add(cell)
+        return kept
 
 
 def measure_cells(config: AirspaceConfig, projection: Projection) -> tuple[float, float]:
