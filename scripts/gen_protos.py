@@ -25,7 +25,8 @@ GENCODE_VERSION = re.compile(r"^\s+(\d+),\s*\n\s+(\d+),\s*\n\s+(\d+),", re.MULTI
 
 def generate(out_root: Path) -> list[Path]:
     """Run protoc for every .proto under protos/airspace/v1; return the files written."""
-    protos = sorted(str(p.relative_to(PROTO_DIR)) for p in (PROTO_DIR / OUT_PACKAGE).glob("*.proto"))
+    sources = (PROTO_DIR / OUT_PACKAGE).glob("*.proto")
+    protos = sorted(str(p.relative_to(PROTO_DIR)) for p in sources)
     include = str(Path(protoc.__file__).parent / "_proto")
     args = [
         "protoc",
@@ -64,7 +65,8 @@ def check() -> int:
         ]
         for pb2 in (p for p in fresh if p.name.endswith("_pb2.py")):
             if gencode_version(pb2) > runtime:
-                print(f"{pb2.name}: gencode {gencode_version(pb2)} is newer than protobuf {runtime}")
+                newer = gencode_version(pb2)
+                print(f"{pb2.name}: gencode {newer} is newer than protobuf {runtime}")
                 return 1
     if stale:
         print("stubs out of date, run `make proto`:", ", ".join(stale))
