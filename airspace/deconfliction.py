@@ -45,18 +45,25 @@ class Deconflictor:
         self.projection = Projection(*config.projection_origin)
         self.grid = ReservationGrid(config, self.projection)
         self._footprints: OrderedDict[tuple[object, ...], Footprint] = OrderedDict()
+        self._by_object: OrderedDict[int, tuple[FlightPlan, Footprint]] = OrderedDict()
 
     def footprint(self, plan: FlightPlan) -> Footprint:
-        """The plan in metres, cached by its id and geometry."""
+        """The plan in metres. Cached twice: by object identity (the same stored plan is
+        judged again and again, and hashing its waypoints costs more than a lookup), then by
+        id and geometry (a store that rebuilds plan objects)."""
+        same = self._by_object.get(id(plan))
+        if same is not None and same[0] is plan:
+            return same[1]
         key = (plan.flight_plan_id, plan.waypoints, plan.volumes)
-        cached = self._footprints.get(key)
-        if cached is not None:
-            self._footprints.move_to_end(key)
-            return cached
-        footprint = plan_footprint(plan, self.projection)
-        self._footprints[key] = footprint
-        if len(self._footprints) > FOOTPRINT_CACHE_SIZE:
-            self._footprints.popitem(last=False)
+        footprint = self._footprints.get(key)
+        if footprint is None:
+            footprint = plan_footprint(plan, self.projection)
+            self._footprints[key] = footprint
+            if len(self._footprints) > FOOTPRINT_CACHE_SIZE:
+                self._footprints.popitem(last=False)
+        self._by_object[id(plan)] = (plan, footprint)
+        if len(self._by_object) > FOOTPRINT_CACHE_SIZE:
+            self._by_object.popitem(last=False)
         return footprint
 
     def reservation_keys(self, plan: FlightPlan) -> frozenset[Key]:

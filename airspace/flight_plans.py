@@ -208,17 +208,23 @@ def _authorise(identity: Identity, plan: FlightPlan) -> None:
 
 
 def _fingerprint(draft: FlightPlan) -> str:
-    """A digest of what the client sent (output-only fields cleared)."""
-    core = replace(
-        draft,
-        flight_plan_id="",
-        operator_id="",
-        state=PlanState.ACCEPTED,
-        state_reason="",
-        create_time_s=0.0,
-        update_time_s=0.0,
+    """A digest of what the client sent (the fields a client sets; plain tuples, for speed)."""
+    v, t = draft.vehicle, draft.tolerance
+    sent = (
+        (
+            v.registration_id,
+            v.cruise_speed_mps,
+            v.max_speed_mps,
+            v.climb_rate_mps,
+            v.descent_rate_mps,
+            v.endurance_s,
+        ),
+        int(draft.priority),
+        (t.horizontal_m, t.vertical_m),
+        tuple((w.position.lat, w.position.lon, w.altitude_m, w.time_s) for w in draft.waypoints),
+        repr(draft.volumes),
     )
-    return hashlib.sha256(repr(core).encode()).hexdigest()
+    return hashlib.sha256(repr(sent).encode()).hexdigest()
 
 
 def _replay(seen: SubmissionOutcome, fingerprint: str) -> SubmissionOutcome:
