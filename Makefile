@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 50051
 
-.PHONY: install run test lint proto check-proto bench clean
+.PHONY: install redis-server run test lint proto check-proto bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ install: $(STAMP) ## create .venv, install pinned dependencies, verify generated
 run: $(STAMP) ## serve the whole service on the embedded store with the demo city
 	$(VENV)/bin/airspace serve --port $(PORT)
 
-test: $(STAMP) ## run the test suite
+redis-server: ## install Debian's redis-server when it is missing (the Redis store's tests use it)
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+test: $(STAMP) redis-server ## run the test suite
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
