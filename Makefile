@@ -29,8 +29,8 @@ test: $(STAMP) redis-server ## run the test suite
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check airspace planner tests bench scripts
-	$(VENV)/bin/mypy airspace planner
+	$(VENV)/bin/ruff check airspace planner sitl tests bench scripts
+	$(VENV)/bin/mypy airspace planner sitl
 
 proto: $(STAMP) ## regenerate airspace/v1 from protos/
 	$(PY) -m scripts.gen_protos
