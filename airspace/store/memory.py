@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right, insort
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
 from airspace.grid import Key
 from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
 from airspace.store import Decide, Submission
+from airspace.store.index import ReservationIndex
 
 
 class MemoryStore:
@@ -21,8 +21,7 @@ class MemoryStore:
         self._zones: dict[str, Geozone] = {}
         self._plans: dict[str, FlightPlan] = {}
         self._plan_ids: list[str] = []
-        self._keys_of: dict[str, frozenset[Key]] = {}
-        self._holders: defaultdict[Key, set[str]] = defaultdict(set)
+        self._reservations = ReservationIndex()
         self._submissions: dict[tuple[str, str], SubmissionOutcome] = {}
 
     # -- geozones ----------------------------------------------------------------------------
@@ -69,7 +68,7 @@ class MemoryStore:
         return out
 
     async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
-        return [self._plans[i] for i in sorted(self._holder_ids(keys))]
+        return self._reservations.holding(keys)
 
     async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:
         return self._submissions.get((operator_id, request_id))
@@ -79,7 +78,7 @@ class MemoryStore:
             seen = self._submissions.get((submission.operator_id, submission.request_id))
             if seen is not None:
                 return seen
-            candidates = [self._plans[i] for i in sorted(self._holder_ids(submission.keys))]
+            candidates = self._reservations.holding(submission.keys)
             outcome = decide(candidates)
             plan = outcome.plan
             for preempted_id in outcome.preempted_plan_ids:
@@ -115,28 +114,15 @@ class MemoryStore:
         return None
 
     # -- internals ---------------------------------------------------------------------------
-    def _holder_ids(self, keys: Iterable[Key]) -> set[str]:
-        ids: set[str] = set()
-        holders = self._holders
-        for key in keys:
-            found = holders.get(key)
-            if found:
-                ids |= found
-        return ids
-
     def _set(self, plan: FlightPlan, keys: frozenset[Key] | None = None) -> None:
         """Store a plan; reserve ``keys`` for it, or release its keys when it stops holding."""
         plan_id = plan.flight_plan_id
         if plan_id not in self._plans:
             insort(self._plan_ids, plan_id)
         self._plans[plan_id] = plan
-        if keys:
-            self._keys_of[plan_id] = keys
-            for key in keys:
-                self._holders[key].add(plan_id)
-        elif not plan.state.holds_airspace:
-            for key in self._keys_of.pop(plan_id, ()):
-                holders = self._holders[key]
-                holders.discard(plan_id)
-                if not holders:
-                    del self._holders[key]
+        if not plan.state.holds_airspace:
+            self._reservations.release(plan_id)
+        elif keys:
+            self._reservations.put(plan, keys)
+        else:
+            self._reservations.put(plan, self._reservations.keys_of(plan_id))

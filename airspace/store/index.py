@@ -1,0 +1,59 @@
+"""Which plans hold which index keys: the lookup behind ``Store.plans_holding``.
+
+The embedded store keeps its reservations here; the Redis store keeps a replica-local copy
+here, fed by the shared change log.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from airspace.grid import Key
+from airspace.model import FlightPlan
+
+
+class ReservationIndex:
+    """Plans holding airspace, findable by the keys they reserve."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, FlightPlan] = {}
+        self._keys_of: dict[str, frozenset[Key]] = {}
+        self._holders: defaultdict[Key, set[str]] = defaultdict(set)
+
+    def holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
+        """The plans reserving any of ``keys``, ordered by id."""
+        ids: set[str] = set()
+        holders = self._holders
+        for key in keys:
+            found = holders.get(key)
+            if found:
+                ids |= found
+        return [self.plans[i] for i in sorted(ids)]
+
+    def put(self, plan: FlightPlan, keys: frozenset[Key]) -> None:
+        """Reserve ``keys`` for the plan (replacing what it reserved before)."""
+        plan_id = plan.flight_plan_id
+        if self._keys_of.get(plan_id) != keys:
+            self.release(plan_id)
+            self._keys_of[plan_id] = keys
+            for key in keys:
+                self._holders[key].add(plan_id)
+        self.plans[plan_id] = plan
+
+    def release(self, plan_id: str) -> None:
+        """Forget the plan and free its keys."""
+        self.plans.pop(plan_id, None)
+        for key in self._keys_of.pop(plan_id, ()):
+            holders = self._holders[key]
+            holders.discard(plan_id)
+            if not holders:
+                del self._holders[key]
+
+    def keys_of(self, plan_id: str) -> frozenset[Key]:
+        return self._keys_of.get(plan_id, frozenset())
+
+    def clear(self) -> None:
+        self.plans.clear()
+        self._keys_of.clear()
+        self._holders.clear()
