@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,7 +33,7 @@ from airspace.events import (
     TrafficSnapshot,
 )
 from airspace.model import AIRBORNE_STATES, Circle, FlightPlan, Geozone, Identity, LatLng, PlanState
-from airspace.store import Store, all_plans
+from airspace.store import Store
 from airspace.telemetry import VehicleState, state_problems
 from airspace.zones import ZoneChecker
 
@@ -90,6 +90,7 @@ class LiveAirspace:
         """Take what is valid and newer than what we hold; say why about the rest."""
         now_s = self._clock.now()
         rejections = []
+        accepted: list[VehicleState] = []
         for index, state in enumerate(states):
             reasons = state_problems(state, self.config, now_s)
             if (
@@ -106,7 +107,18 @@ class LiveAirspace:
                 rejections.append(Rejection(index, state.registration_id, tuple(reasons)))
             else:
                 self._tracks[key] = state
+                accepted.append(state)
+        if accepted:
+            await self._store.share_states(identity.subject_id, accepted)
         return rejections
+
+    def absorb(self, operator_id: str, states: Iterable[VehicleState]) -> None:
+        """Take states another replica accepted (they were checked there)."""
+        for state in states:
+            key = (operator_id, state.registration_id)
+            latest = self._tracks.get(key)
+            if latest is None or state.time_s > latest.time_s:
+                self._tracks[key] = state
 
     async def _owns(self, identity: Identity, plan_id: str) -> bool:
         """Whether the plan exists and is the caller's (plans never change hands)."""
@@ -151,14 +163,12 @@ class LiveAirspace:
 
     async def _records(self) -> dict[TrackKey, TrackRecord]:
         """Every track with its plan's current state; refreshes ``self._plans``."""
+        self._plans = await self._store.get_plans(
+            {s.flight_plan_id for s in self._tracks.values() if s.flight_plan_id}
+        )
         records = {}
-        self._plans = {}
         for key, state in self._tracks.items():
-            plan = (
-                await self._store.get_plan(state.flight_plan_id) if state.flight_plan_id else None
-            )
-            if plan is not None:
-                self._plans[plan.flight_plan_id] = plan
+            plan = self._plans.get(state.flight_plan_id)
             records[key] = TrackRecord(state, key[0], plan.state if plan else None)
         return records
 
@@ -228,8 +238,8 @@ class LiveAirspace:
     async def _check_lost_links(self, now_s: float) -> None:
         timeout = self.config.telemetry_timeout_s
         heard = {s.flight_plan_id: s for s in self._tracks.values() if s.flight_plan_id}
-        for plan in await all_plans(self._store, AIRBORNE_STATES):
-            if plan.state is PlanState.CONTINGENT:
+        for plan in await self._store.holding_plans():
+            if plan.state is not PlanState.ACTIVATED and plan.state is not PlanState.NONCONFORMING:
                 continue
             state = heard.get(plan.flight_plan_id)
             last_s = state.time_s if state else plan.update_time_s

@@ -5,8 +5,8 @@ from __future__ import annotations
 from airspace.deconfliction import TOUCH_M, Deconflictor
 from airspace.errors import ResourceExhausted
 from airspace.footprint import Footprint
-from airspace.model import HOLDING_STATES, FlightPlan
-from airspace.store import Store, all_plans
+from airspace.model import FlightPlan
+from airspace.store import Store
 
 
 async def holding_near(
@@ -17,5 +17,5 @@ async def holding_near(
     try:
         keys = deconflictor.grid.keys(query, TOUCH_M, TOUCH_M)
     except ResourceExhausted:
-        return await all_plans(store, HOLDING_STATES)
+        return await store.holding_plans()
     return await store.plans_holding(keys)

@@ -40,9 +40,15 @@ def state_problems(state: VehicleState, config: AirspaceConfig, now_s: float) ->
     """Why a state cannot be taken, as 'field: reason' strings; empty when it is fine."""
     problems = []
     values = (
-        state.time_s, state.position.lat, state.position.lon, state.altitude_m,
-        state.velocity_north_mps, state.velocity_east_mps, state.velocity_down_mps,
-        state.horizontal_accuracy_m, state.vertical_accuracy_m,
+        state.time_s,
+        state.position.lat,
+        state.position.lon,
+        state.altitude_m,
+        state.velocity_north_mps,
+        state.velocity_east_mps,
+        state.velocity_down_mps,
+        state.horizontal_accuracy_m,
+        state.vertical_accuracy_m,
     )
     if not state.registration_id:
         problems.append("registration_id: is required")

@@ -21,8 +21,7 @@ import random
 import time
 from dataclasses import replace
 
-from airspace.model import HOLDING_STATES, AltitudeBand, LatLng, NavigationTolerance, Vehicle
-from airspace.store import all_plans
+from airspace.model import AltitudeBand, LatLng, NavigationTolerance, Vehicle
 from airspace.zone_formats import load_demo_city
 from airspace.zones import ZoneChecker
 from bench.machine import describe
@@ -80,7 +79,7 @@ def main() -> None:
     parser.add_argument("--traffic", type=int, default=1000)
     args = parser.parse_args()
     _, store, deconflictor, _ = asyncio.run(book(args.traffic, seed=1))
-    existing = asyncio.run(all_plans(store, HOLDING_STATES))
+    existing = asyncio.run(store.holding_plans())
     zones = load_demo_city()
     checker = ZoneChecker(deconflictor)
     started = time.perf_counter()

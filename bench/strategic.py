@@ -23,9 +23,8 @@ from itertools import islice
 
 import grpc
 
-from airspace.model import HOLDING_STATES, FlightPlan
+from airspace.model import FlightPlan
 from airspace.server import convert
-from airspace.store import all_plans
 from airspace.v1 import flight_plan_service_pb2 as pb
 from bench.machine import describe
 from bench.servers import ECHO_METHOD, cpu_seconds, free_port, spawn
@@ -44,7 +43,7 @@ async def in_process(plans: int, checks: int, baseline_checks: int) -> dict[str,
     t0 = time.perf_counter()
     _, store, deconflictor, submitted = await book(plans, seed=1)
     load_s = time.perf_counter() - t0
-    holding = await all_plans(store, HOLDING_STATES)
+    holding = await store.holding_plans()
     probes = list(islice(delivery_plans(seed=2, start_s=START_S), checks))
     indexed, verdicts = [], []
     for plan in probes:

@@ -11,11 +11,10 @@ from grpc_reflection.v1alpha import reflection
 
 from airspace.clock import Clock, SystemClock
 from airspace.deconfliction import Deconflictor
-from airspace.events import EventBus
+from airspace.events import EventBus, GeozoneChanged, PlanChanged
 from airspace.flight_plans import FlightPlanBook
 from airspace.geozones import GeozoneRegistry
 from airspace.live import LiveAirspace
-from airspace.model import HOLDING_STATES
 from airspace.planning import PlanningDesk
 from airspace.server.airspace_servicer import AirspaceServicer
 from airspace.server.flight_plan_servicer import FlightPlanServicer
@@ -24,8 +23,8 @@ from airspace.server.monitor_servicer import MonitorServicer
 from airspace.server.planner_servicer import PlannerServicer
 from airspace.server.settings import ServerSettings
 from airspace.server.telemetry_servicer import TelemetryServicer
-from airspace.store import Store, all_plans
-from airspace.store.memory import MemoryStore
+from airspace.store import RemoteChange, Store
+from airspace.store.open import open_store
 from airspace.v1 import (
     airspace_service_pb2,
     airspace_service_pb2_grpc,
@@ -65,10 +64,10 @@ class AirspaceServer:
         clock: Clock | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or MemoryStore()
         self.clock = clock or SystemClock()
         self.bus = EventBus()
         self.deconflictor = deconflictor = Deconflictor(settings.airspace)
+        self.store = store or open_store(settings.store, deconflictor.reservation_keys)
         self.zones = zones = ZoneChecker(deconflictor)
         self.planning = PlanningDesk(self.store, settings.airspace, self.clock)
         self.flight_plans = FlightPlanBook(
@@ -79,6 +78,7 @@ class AirspaceServer:
         self.live = LiveAirspace(self.store, deconflictor, zones, self.bus, self.clock)
         self._server: grpc.aio.Server | None = None
         self._monitor: asyncio.Task[None] | None = None
+        self._follower: asyncio.Task[None] | None = None
         self.port = 0
 
     async def start(self, *, run_monitor: bool = True) -> int:
@@ -113,6 +113,7 @@ class AirspaceServer:
         for name in ("", *SERVICE_NAMES):
             await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._server = server
+        self._follower = asyncio.create_task(self.store.follow(self._on_remote_change))
         if run_monitor:
             self._monitor = asyncio.create_task(self.live.run())
         log.info("airspace serving on %s:%d", self.settings.host, self.port)
@@ -121,17 +122,30 @@ class AirspaceServer:
     async def _warm_up(self) -> None:
         """Compute the footprints of the plans holding airspace before the first call needs
         them (a restarted replica would otherwise pay for them one submission at a time)."""
-        for plan in await all_plans(self.store, HOLDING_STATES):
+        for plan in await self.store.holding_plans():
             self.deconflictor.footprint(plan)
+
+    def _on_remote_change(self, change: RemoteChange) -> None:
+        """Tell this replica's watchers and monitor what another replica changed."""
+        now_s = self.clock.now()
+        for plan in change.plans:
+            self.bus.publish(PlanChanged(now_s, plan))
+        for zone in change.zones:
+            self.bus.publish(GeozoneChanged(now_s, zone.geozone_id, zone))
+        for zone_id in change.deleted_zone_ids:
+            self.bus.publish(GeozoneChanged(now_s, zone_id, None))
+        for operator_id, state in change.states:
+            self.live.absorb(operator_id, (state,))
 
     async def wait(self) -> None:
         assert self._server is not None
         await self._server.wait_for_termination()
 
     async def stop(self, grace_s: float = 1.0) -> None:
-        if self._monitor is not None:
-            self._monitor.cancel()
-            self._monitor = None
+        for task in (self._monitor, self._follower):
+            if task is not None:
+                task.cancel()
+        self._monitor = self._follower = None
         if self._server is not None:
             await self._server.stop(grace_s)
             self._server = None

@@ -44,6 +44,8 @@ class ServerSettings:
     """0 picks a free port."""
     demo_city: bool = True
     """Load the bundled demo geozones when the store has none."""
+    store: str = "memory"
+    """``memory`` (embedded, this process only) or ``redis://HOST:PORT/DB`` (shared by replicas)."""
     airspace: AirspaceConfig = field(default_factory=AirspaceConfig)
     identities: Mapping[str, Identity] = field(default_factory=lambda: dict(DEMO_IDENTITIES))
     """Bearer token → identity."""

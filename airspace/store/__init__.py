@@ -6,6 +6,10 @@ pure ``decide`` function judge them, and applies the outcome (book the plan, pre
 remember the request id) as one step, so that two racing submissions can never both book
 conflicting space. A networked store may call ``decide`` more than once (optimistic retries);
 ``decide`` has no side effects.
+
+A store shared by several replicas also carries what one replica must tell the others: plan
+and zone changes made elsewhere, and the vehicle states each replica takes in (``follow``
+and ``share_states``). The embedded store has no one to tell.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Protocol
 
 from airspace.grid import Key
 from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
+from airspace.telemetry import VehicleState
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,20 @@ class Submission:
 
 Decide = Callable[[Sequence[FlightPlan]], SubmissionOutcome]
 """Judges a submission against the plans holding its keys; returns the outcome to store."""
+
+KeysOf = Callable[[FlightPlan], frozenset[Key]]
+"""The index keys a plan reserves (a store that rebuilds its index asks for them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteChange:
+    """What another replica changed or took in."""
+
+    plans: tuple[FlightPlan, ...] = ()
+    zones: tuple[Geozone, ...] = ()
+    deleted_zone_ids: tuple[str, ...] = ()
+    states: tuple[tuple[str, VehicleState], ...] = ()
+    """(operator id, state) pairs another replica accepted."""
 
 
 class Store(Protocol):
@@ -53,6 +72,14 @@ class Store(Protocol):
 
     # -- flight plans ------------------------------------------------------------------------
     async def get_plan(self, plan_id: str) -> FlightPlan | None: ...
+
+    async def get_plans(self, plan_ids: Iterable[str]) -> dict[str, FlightPlan]:
+        """The plans that exist among ``plan_ids``, by id."""
+        ...
+
+    async def holding_plans(self) -> list[FlightPlan]:
+        """Every plan holding airspace (accepted or airborne), of all operators."""
+        ...
 
     async def list_plans(
         self,
@@ -92,16 +119,12 @@ class Store(Protocol):
         hold airspace."""
         ...
 
+    async def follow(self, on_change: Callable[[RemoteChange], None]) -> None:
+        """Call ``on_change`` with each change other replicas make, until cancelled."""
+        ...
+
+    async def share_states(self, operator_id: str, states: Sequence[VehicleState]) -> None:
+        """Hand states this replica accepted to the other replicas."""
+        ...
+
     async def close(self) -> None: ...
-
-
-async def all_plans(store: Store, states: frozenset[PlanState]) -> list[FlightPlan]:
-    """Every plan in ``states``, of all operators, read page by page."""
-    plans: list[FlightPlan] = []
-    after = ""
-    while batch := await store.list_plans(
-        operator_id=None, states=states, after_id=after, limit=1000
-    ):
-        plans.extend(batch)
-        after = batch[-1].flight_plan_id
-    return plans

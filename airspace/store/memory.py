@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right, insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
 from airspace.grid import Key
 from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
-from airspace.store import Decide, Submission
+from airspace.store import Decide, RemoteChange, Submission
 from airspace.store.index import ReservationIndex
+from airspace.telemetry import VehicleState
 
 
 class MemoryStore:
@@ -46,6 +47,13 @@ class MemoryStore:
     # -- flight plans ------------------------------------------------------------------------
     async def get_plan(self, plan_id: str) -> FlightPlan | None:
         return self._plans.get(plan_id)
+
+    async def get_plans(self, plan_ids: Iterable[str]) -> dict[str, FlightPlan]:
+        plans = self._plans
+        return {i: plans[i] for i in plan_ids if i in plans}
+
+    async def holding_plans(self) -> list[FlightPlan]:
+        return list(self._reservations.plans.values())
 
     async def list_plans(
         self,
@@ -109,6 +117,12 @@ class MemoryStore:
             updated = plan.with_state(to, reason, time_s)
             self._set(updated)
             return updated
+
+    async def follow(self, on_change: Callable[[RemoteChange], None]) -> None:
+        await asyncio.Event().wait()  # one process: no other replica to hear from
+
+    async def share_states(self, operator_id: str, states: Sequence[VehicleState]) -> None:
+        return None
 
     async def close(self) -> None:
         return None

@@ -1,0 +1,69 @@
+"""A real ``redis-server`` on a free loopback port, for the Redis store's tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RedisServer:
+    """One redis-server process; ``restart`` keeps its port and data folder (AOF on)."""
+
+    def __init__(self, folder: Path, *, appendonly: bool = True) -> None:
+        if shutil.which("redis-server") is None:
+            pytest.fail("redis-server is missing: `make test` installs it (Debian's package)")
+        self.folder = folder
+        self.port = free_port()
+        self.appendonly = appendonly
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._process = subprocess.Popen(
+            [
+                "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--dir", str(self.folder), "--save", "",
+                "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always",
+                "--protected-mode", "no", "--loglevel", "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    raise RuntimeError(f"redis-server did not start on {self.port}") from None
+                time.sleep(0.02)
+        client.close()
+        return self
+
+    def kill(self) -> None:
+        """Stop at once, as a crash would (SIGKILL)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(10)
+            self._process = None
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()

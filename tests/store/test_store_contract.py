@@ -1,0 +1,184 @@
+"""One contract, every store: the embedded store and Redis (two replicas on one server).
+
+Through ``FlightPlanBook``, the use case the gRPC service runs, so the store is judged by what
+operators see: bookings, idempotent retries, state changes, listing, zones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from airspace.clock import ManualClock
+from airspace.deconfliction import Deconflictor
+from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
+from airspace.flight_plans import FlightPlanBook
+from airspace.model import (
+    AltitudeBand,
+    FlightPlan,
+    Geozone,
+    GeozoneKind,
+    Identity,
+    PlanState,
+    Priority,
+)
+from airspace.store import Store
+from airspace.zones import ZoneChecker
+from tests import strategies
+from tests.bruteforce import find_conflicting_pairs
+
+OPERATOR = Identity("op-a", "operator")
+OTHER = Identity("op-b", "operator")
+CONFIG = strategies.CONFIG
+
+
+def book(store: Store, deconflictor: Deconflictor) -> FlightPlanBook:
+    clock = ManualClock(strategies.T0 - 60)
+    return FlightPlanBook(store, deconflictor, ZoneChecker(deconflictor), clock)
+
+
+def crossing(name: str, dy: float = 0.0, dt: float = 0.0) -> FlightPlan:
+    t = strategies.T0 + dt
+    points = [
+        (-500, dy, 0, t),
+        (-500, dy, 40, t + 10),
+        (500, dy, 40, t + 110),
+        (500, dy, 0, t + 120),
+    ]
+    return strategies.trajectory(name, points)
+
+
+async def test_conflicting_plan_is_rejected_on_the_other_replica(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    first, second = (book(s, deconflictor) for s in replicas)
+    accepted = await first.submit(OPERATOR, "r1", crossing("a"))
+    assert accepted.plan.state is PlanState.ACCEPTED
+    clash = await second.submit(OTHER, "r2", crossing("b", dy=10))
+    assert clash.plan.state is PlanState.REJECTED
+    assert [c.flight_plan_id for c in clash.conflicts] == [accepted.plan.flight_plan_id]
+    apart = await second.submit(OTHER, "r3", crossing("c", dy=400))
+    assert apart.plan.state is PlanState.ACCEPTED
+
+
+async def test_a_retried_request_id_books_once_on_any_replica(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    first, second = (book(s, deconflictor) for s in replicas)
+    one = await first.submit(OPERATOR, "same", crossing("a"))
+    again = await second.submit(OPERATOR, "same", crossing("a"))
+    assert again.plan.flight_plan_id == one.plan.flight_plan_id
+    mine = await replicas[1].list_plans(
+        operator_id=OPERATOR.subject_id, states=frozenset(), after_id="", limit=10
+    )
+    assert [p.flight_plan_id for p in mine] == [one.plan.flight_plan_id]
+
+
+async def test_cancel_frees_the_space_for_every_replica(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    first, second = (book(s, deconflictor) for s in replicas)
+    plan = (await first.submit(OPERATOR, "r1", crossing("a"))).plan
+    await first.cancel(OPERATOR, plan.flight_plan_id)
+    assert (await second.submit(OTHER, "r2", crossing("b", dy=10))).accepted
+    assert await replicas[1].holding_plans() != []
+    with pytest.raises(FailedPrecondition):
+        await second.activate(OPERATOR, plan.flight_plan_id)
+    with pytest.raises(NotFound):
+        await replicas[1].transition(
+            "nope", frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", 0.0
+        )
+
+
+async def test_an_emergency_preempts_an_accepted_plan_everywhere(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    first, second = (book(s, deconflictor) for s in replicas)
+    victim = (await first.submit(OPERATOR, "r1", crossing("a"))).plan
+    emergency = replace(crossing("e", dy=5), priority=Priority.EMERGENCY)
+    outcome = await second.submit(OTHER, "r2", emergency)
+    assert outcome.preempted_plan_ids == (victim.flight_plan_id,)
+    stored = await replicas[0].get_plan(victim.flight_plan_id)
+    assert stored is not None and stored.state is PlanState.PREEMPTED
+    holding = {p.flight_plan_id for p in await replicas[0].holding_plans()}
+    assert holding == {outcome.plan.flight_plan_id}
+
+
+async def test_listing_pages_filters_by_operator_and_state(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    first = book(replicas[0], deconflictor)
+    ids = []
+    for i in range(7):
+        who = OPERATOR if i % 2 == 0 else OTHER
+        ids.append((await first.submit(who, f"r{i}", crossing(f"p{i}", dy=200.0 * i))).plan)
+    await first.cancel(OPERATOR, ids[0].flight_plan_id)
+    store = replicas[1]
+    seen, after = [], ""
+    while page := await store.list_plans(
+        operator_id=None, states=frozenset(), after_id=after, limit=3
+    ):
+        seen += page
+        after = page[-1].flight_plan_id
+    assert [p.flight_plan_id for p in seen] == sorted(p.flight_plan_id for p in ids)
+    mine_accepted = await store.list_plans(
+        operator_id=OPERATOR.subject_id,
+        states=frozenset({PlanState.ACCEPTED}),
+        after_id="",
+        limit=10,
+    )
+    assert sorted(p.flight_plan_id for p in mine_accepted) == sorted(
+        p.flight_plan_id for p in ids[2::2]
+    )
+    got = await store.get_plans([ids[1].flight_plan_id, "missing"])
+    assert list(got) == [ids[1].flight_plan_id]
+
+
+async def test_zones_are_all_or_nothing_and_shared(replicas: list[Store]) -> None:
+    zone = Geozone(
+        "z1",
+        "Stadium",
+        GeozoneKind.RESTRICTED,
+        strategies.circle(0, 0, 300),
+        AltitudeBand(0, 120),
+    )
+    await replicas[0].put_zones([zone], create_only=True)
+    with pytest.raises(AlreadyExists):
+        await replicas[1].put_zones([replace(zone, geozone_id="z2"), zone], create_only=True)
+    assert [z.geozone_id for z in await replicas[1].list_zones()] == ["z1"]
+    assert await replicas[1].get_zone("z1") == zone
+    assert await replicas[1].delete_zone("z1")
+    assert not await replicas[0].delete_zone("z1")
+    assert await replicas[0].list_zones() == []
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(plans=st.lists(strategies.deliveries(), min_size=30, max_size=40), seed=st.integers())
+async def test_racing_replicas_never_both_book_a_conflict(
+    replicas: list[Store], deconflictor: Deconflictor, plans: list[FlightPlan], seed: int
+) -> None:
+    books = [book(s, deconflictor) for s in replicas]
+    rng = random.Random(seed)
+    run = f"{seed}-{rng.random()}"
+
+    async def submit(i: int, plan: FlightPlan) -> None:
+        who = OPERATOR if i % 2 else OTHER
+        await books[rng.randrange(2)].submit(who, f"{run}-{i}", plan)
+
+    await asyncio.gather(*(submit(i, p) for i, p in enumerate(plans)))
+    holding = await replicas[rng.randrange(2)].holding_plans()
+    assert holding, "nothing was booked"
+    assert find_conflicting_pairs(holding, CONFIG) == []
+    for plan in holding:  # leave the sky empty for the next example
+        await replicas[0].transition(
+            plan.flight_plan_id, frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", 0.0
+        )
