@@ -15,6 +15,7 @@ from airspace.sdk import AirspaceClient
 from airspace.server.app import AirspaceServer
 from airspace.server.settings import ServerSettings
 from airspace.store.memory import MemoryStore
+from tests.redis_server import RedisServer
 
 T = TypeVar("T")
 T0 = 1_796_112_000.0
@@ -77,6 +78,14 @@ class ServerThread:
         self._loop.call_soon_threadsafe(self._stopped.set)
         self._thread.join(10)
         self._loop.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real redis-server for the session (tests keep apart by namespace or flush it)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture

@@ -106,10 +106,24 @@ def _when(ts: Any) -> str:
     help="TOML settings file (see airspace/server/settings.py).",
 )
 @click.option("--no-demo-city", is_flag=True, help="Start with no geozones.")
-def serve(host: str | None, port: int | None, config_path: Path | None, no_demo_city: bool) -> None:
-    """Run the service on the embedded in-memory store.
+@click.option(
+    "--store",
+    envvar="AIRSPACE_STORE",
+    default=None,
+    help="'memory' (embedded, the default) or redis://HOST:PORT/DB, shared by every replica "
+    "started with the same URL (env AIRSPACE_STORE).",
+)
+def serve(
+    host: str | None,
+    port: int | None,
+    config_path: Path | None,
+    no_demo_city: bool,
+    store: str | None,
+) -> None:
+    """Run the service: on the embedded store, or as one replica on a shared Redis.
 
     Example: airspace serve --port 50051
+    Example: airspace serve --port 50052 --store redis://127.0.0.1:6379/0
     """
     # The server's modules (h3, shapely, pyproj) load only for `serve`: the client commands
     # need nothing but grpc.
@@ -126,6 +140,7 @@ def serve(host: str | None, port: int | None, config_path: Path | None, no_demo_
         host=host or settings.host,
         port=settings.port if port is None else port,
         demo_city=settings.demo_city and not no_demo_city,
+        store=store or settings.store,
     )
     if settings.uses_demo_tokens:
         errors_out.print(
