@@ -69,8 +69,10 @@ def test_a_regulator_on_either_replica_sees_traffic_sent_to_the_other(
         assert ack.accepted_count == 1, ack.rejections
         wait_until(lambda: len(b.cycle().tracks) == 1)  # type: ignore[attr-defined]
         alert = watcher.wait_for(
-            lambda r: r.HasField("conformance")
-            and r.conformance.kind == telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN
+            lambda r: (
+                r.HasField("conformance")
+                and r.conformance.kind == telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN
+            )
         )
         assert alert.conformance.registration_id == "UAS-ROGUE"
         snapshot = watcher.wait_for(lambda r: r.HasField("traffic") and r.traffic.tracks)
@@ -115,4 +117,3 @@ def test_losing_redis_means_unavailable_then_recovery_with_nothing_lost(
         assert clash.flight_plan.state == fp.FLIGHT_PLAN_STATE_REJECTED
         later = on_b.submit_flight_plan(delivery(T0 + 900, DEPOT, EAST_3KM), "r4")
         assert later.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
-
