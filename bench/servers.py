@@ -1,6 +1,7 @@
 """Servers the benchmarks measure, each in its own process so that it has a core to itself.
 
     python -m bench.servers airspace --port P [--plans N]   # preloaded with N accepted plans
+    python -m bench.servers airspace --port P --store URL   # a replica on a shared store
     python -m bench.servers echo --port P                    # a bare gRPC echo service
 
 Each prints READY once it serves.
@@ -20,20 +21,25 @@ import grpc
 from airspace.clock import ManualClock, SystemClock
 from airspace.server.app import AirspaceServer
 from airspace.server.settings import DEMO_IDENTITIES, ServerSettings
-from airspace.store.memory import MemoryStore
 from bench.traffic import OPERATOR, START_S, book
 
 ECHO_METHOD = "/bench.Echo/Echo"
 
 
-async def serve_airspace(port: int, plans: int) -> None:
-    """The real server; with ``plans``, preloaded (and then on the bench's fixed clock)."""
-    store, clock = MemoryStore(), None
+async def serve_airspace(port: int, plans: int, store_url: str) -> None:
+    """The real server; with ``plans``, preloaded (and then on the bench's fixed clock); with
+    a shared ``store_url``, a replica on the bench's fixed clock (the bench preloads it)."""
+    store, clock = None, None
     if plans:
         _, store, _, _ = await book(plans, seed=1)
+    if plans or store_url != "memory":
         clock = ManualClock(START_S)
     settings = ServerSettings(
-        host="127.0.0.1", port=port, identities={**DEMO_IDENTITIES, "bench": OPERATOR}
+        host="127.0.0.1",
+        port=port,
+        identities={**DEMO_IDENTITIES, "bench": OPERATOR},
+        store=store_url,
+        demo_city=False,
     )
     server = AirspaceServer(settings, store=store, clock=clock or SystemClock())
     await server.start()
@@ -90,11 +96,12 @@ def main() -> None:
     parser.add_argument("kind", choices=["airspace", "echo"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--plans", type=int, default=0)
+    parser.add_argument("--store", default="memory")
     args = parser.parse_args()
     if args.kind == "echo":
         asyncio.run(serve_echo(args.port))
     else:
-        asyncio.run(serve_airspace(args.port, args.plans))
+        asyncio.run(serve_airspace(args.port, args.plans, args.store))
 
 
 if __name__ == "__main__":

@@ -75,26 +75,33 @@ async def in_process(plans: int, checks: int, baseline_checks: int) -> dict[str,
 
 
 # -- gRPC ------------------------------------------------------------------------------------
-async def drive(target: str, method: str, payloads: list[bytes], seconds: float) -> float:
-    """Calls per second with ``IN_FLIGHT`` concurrent calls for ``seconds``."""
-    async with grpc.aio.insecure_channel(target) as channel:
-        call = channel.unary_unary(method)
-        metadata = (("authorization", "Bearer bench"),)
-        deadline = time.perf_counter() + seconds
-        done = 0
-        cursor = iter(payloads)
+async def drive(
+    targets: Sequence[str], method: str, payloads: list[bytes], seconds: float
+) -> float:
+    """Calls per second with ``IN_FLIGHT`` concurrent calls, spread evenly over ``targets``,
+    for ``seconds``."""
+    channels = [grpc.aio.insecure_channel(t) for t in targets]
+    calls = [c.unary_unary(method) for c in channels]
+    metadata = (("authorization", "Bearer bench"),)
+    deadline = time.perf_counter() + seconds
+    done = 0
+    cursor = iter(payloads)
 
-        async def worker() -> None:
-            nonlocal done
-            for payload in cursor:
-                if time.perf_counter() > deadline:
-                    return
-                await call(payload, metadata=metadata)
-                done += 1
+    async def worker(index: int) -> None:
+        nonlocal done
+        call = calls[index % len(calls)]
+        for payload in cursor:
+            if time.perf_counter() > deadline:
+                return
+            await call(payload, metadata=metadata)
+            done += 1
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
-        return done / (time.perf_counter() - start)
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(IN_FLIGHT)))
+    elapsed = time.perf_counter() - start
+    for channel in channels:
+        await channel.close()
+    return done / elapsed
 
 
 def through_grpc(plans: int, seconds: float) -> dict[str, float]:
@@ -114,7 +121,7 @@ def through_grpc(plans: int, seconds: float) -> dict[str, float]:
         try:
             cpu_before = cpu_seconds(process.pid)
             results[f"{name}_per_s"] = asyncio.run(
-                drive(f"127.0.0.1:{port}", method, requests, seconds)
+                drive([f"127.0.0.1:{port}"], method, requests, seconds)
             )
             results[f"{name}_server_cpu"] = (cpu_seconds(process.pid) - cpu_before) / seconds
         finally:

@@ -19,7 +19,8 @@ from airspace.model import (
     Vehicle,
     Waypoint,
 )
-from airspace.store.memory import MemoryStore
+from airspace.store import Store
+from airspace.store.open import open_store
 from airspace.zone_formats import load_demo_city
 from airspace.zones import ZoneChecker
 
@@ -72,11 +73,14 @@ def delivery_plans(seed: int, start_s: float, day_s: float = 12 * 3600.0) -> Ite
         )
 
 
-async def book(count: int, seed: int) -> tuple[FlightPlanBook, MemoryStore, Deconflictor, int]:
-    """A book holding ``count`` accepted plans; returns it with the number of submissions."""
-    store = MemoryStore()
-    await store.put_zones(load_demo_city())
+async def book(
+    count: int, seed: int, store_url: str = "memory"
+) -> tuple[FlightPlanBook, Store, Deconflictor, int]:
+    """A book holding ``count`` accepted plans (in the store ``store_url`` names); returns it
+    with the number of submissions."""
     deconflictor = Deconflictor(AirspaceConfig())
+    store = open_store(store_url, deconflictor.reservation_keys)
+    await store.put_zones(load_demo_city())
     book_ = FlightPlanBook(store, deconflictor, ZoneChecker(deconflictor), ManualClock(START_S))
     accepted = submitted = 0
     for draft in delivery_plans(seed, START_S):

@@ -80,6 +80,8 @@ class RedisStore:
         self._put_zones = client.register_script(redis_scripts.PUT_ZONES)
         self._delete_zone = client.register_script(redis_scripts.DELETE_ZONE)
         self._index = ReservationIndex()
+        self._booked_keys: dict[str, frozenset[Key]] = {}
+        """Keys of plans this replica just booked, until the log brings them back."""
         self._zones: dict[str, Geozone] = {}
         self._position = "0-0"
         self._seq = -1  # nothing loaded yet
@@ -192,6 +194,8 @@ class RedisStore:
             if answer[0] == b"seen":
                 return codec.loads(answer[1], SubmissionOutcome)
             if answer[0] == b"ok":
+                if outcome.accepted:
+                    self._booked_keys[outcome.plan.flight_plan_id] = submission.keys
                 return outcome
         raise Unavailable("the airspace is too busy to book this plan now; retry shortly")
 
@@ -300,7 +304,9 @@ class RedisStore:
 
     def _hold(self, plan: FlightPlan) -> None:
         if plan.state.holds_airspace:
-            known = self._index.keys_of(plan.flight_plan_id)
+            known = self._index.keys_of(plan.flight_plan_id) or self._booked_keys.pop(
+                plan.flight_plan_id, None
+            )
             self._index.put(plan, known or self._keys_of(plan))
         else:
             self._index.release(plan.flight_plan_id)
