@@ -305,7 +305,7 @@ class RedisStore:
     def _hold(self, plan: FlightPlan) -> None:
         if plan.state.holds_airspace:
             known = self._index.keys_of(plan.flight_plan_id) or self._booked_keys.pop(
-                plan.flight_plan_id, None
+                plan.flight_plan_id, frozenset()
             )
             self._index.put(plan, known or self._keys_of(plan))
         else:
