@@ -108,7 +108,8 @@ class FlightPlanBook:
             Submission(identity.subject_id, request_id, plan, keys), decide
         )
         if outcome.accepted and outcome.plan.flight_plan_id == plan.flight_plan_id:
-            await self._announce(outcome.plan.flight_plan_id, *outcome.preempted_plan_ids)
+            self._bus.publish(PlanChanged(now_s, outcome.plan))
+            await self._announce(*outcome.preempted_plan_ids)
         if outcome.conflicts and not outcome.geozone_violations and self._suggest is not None:
             alternative = await self._suggest(plan, now_s)
             if alternative is not None:

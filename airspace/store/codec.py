@@ -2,6 +2,8 @@
 
 Driven by the dataclasses' own type hints, so a field added to the model needs no codec
 change. Members of a union of dataclasses (``Shape``) carry their class name under ``"@"``.
+Each class's encoder and decoder is built once from its hints, since stores decode plans on
+every booking.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ import enum
 import json
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
 from airspace import model
 
 T = TypeVar("T")
+Convert = Callable[[Any], Any]
 
 
-def dumps(value: object) -> str:
-    return json.dumps(_plain(value), separators=(",", ":"), allow_nan=False)
+def dumps(value: Any) -> str:
+    return json.dumps(_encoder(_key(type(value)))(value), separators=(",", ":"), allow_nan=False)
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:
@@ -29,54 +33,73 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 
 def from_plain(data: Any, cls: type[T]) -> T:
     """The value of ``cls`` that ``json.loads(dumps(value))`` gave ``data`` for."""
-    return typing.cast(T, _build(cls, data))
+    decode: Convert = _decoder(_key(cls))
+    return typing.cast(T, decode(data))
 
 
-def _plain(value: object) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in _fields(type(value))}
-        out["@"] = type(value).__name__
-        return out
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
+@cache
+def _encoder(hint: Any) -> Convert:
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        name, hints = hint.__name__, _hints(hint)
+        parts = [(f.name, _encoder(hints[f.name])) for f in dataclasses.fields(hint)]
+
+        def encode_dataclass(value: Any) -> Any:
+            out = {field: encode(getattr(value, field)) for field, encode in parts}
+            out["@"] = name
+            return out
+
+        return encode_dataclass
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _encode_any
+    if origin is tuple:
+        item = _encoder(typing.get_args(hint)[0])
+        return lambda values: [item(v) for v in values]
+    if origin is frozenset:
+        return sorted
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return lambda value: value.value
+    return _same
+
+
+def _encode_any(value: Any) -> Any:
+    return None if value is None else _encoder(_key(type(value)))(value)
+
+
+@cache
+def _decoder(hint: Any) -> Convert:
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        cls, hints = hint, _hints(hint)
+        parts = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(hint)]
+        return lambda data: cls(**{field: decode(data[field]) for field, decode in parts})
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(members) == 1:
+            only = _decoder(members[0])
+            return lambda data: None if data is None else only(data)
+        return lambda data: None if data is None else _decoder(_MODEL_CLASSES[data["@"]])(data)
+    if origin is tuple:
+        item = _decoder(typing.get_args(hint)[0])
+        return lambda values: tuple(item(v) for v in values)
+    if origin is frozenset:
+        return frozenset
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint
+    if hint is float:
+        return float
+    return _same
+
+
+def _key(cls: type) -> Any:
+    """A class as a cache key (mypy cannot see that classes hash)."""
+    return cls
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def _build(hint: Any, data: Any) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        if data is None:
-            return None
-        members = [a for a in typing.get_args(hint) if a is not type(None)]
-        if len(members) > 1:
-            return _build(_MODEL_CLASSES[data["@"]], data)
-        return _build(members[0], data)
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_build(item, v) for v in data)
-    if origin is frozenset:
-        item = typing.get_args(hint)[0]
-        return frozenset(_build(item, v) for v in data)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
-        return hint(**{f.name: _build(hints[f.name], data[f.name]) for f in _fields(hint)})
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(data)
-    if hint is float:
-        return float(data)
-    return data
-
-
-@cache
-def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    return dataclasses.fields(cls)
-
-
-@cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(model))
 

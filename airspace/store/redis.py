@@ -95,11 +95,11 @@ class RedisStore:
 
     # -- geozones ----------------------------------------------------------------------------
     async def list_zones(self) -> list[Geozone]:
-        await self._catch_up()
+        await self._loaded()
         return [self._zones[k] for k in sorted(self._zones)]
 
     async def get_zone(self, zone_id: str) -> Geozone | None:
-        await self._catch_up()
+        await self._loaded()
         return self._zones.get(zone_id)
 
     async def put_zones(self, zones: Sequence[Geozone], *, create_only: bool = False) -> None:
@@ -262,6 +262,14 @@ class RedisStore:
         await self._redis.aclose()
 
     # -- the local copy ----------------------------------------------------------------------
+    async def _loaded(self) -> None:
+        """Zones are read from the local copy, which ``follow`` keeps within milliseconds of
+        Redis (zone checks race zone changes in any store: a plan is judged against the zones
+        as they were when it was judged). Only a copy never loaded, or lost with Redis, is
+        fetched first."""
+        if self._seq < 0 or self._on_change is None:
+            await self._catch_up()
+
     async def _catch_up(self) -> None:
         """Bring the local copy up to the end of the log."""
         async with self._sync:
