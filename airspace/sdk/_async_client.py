@@ -4,7 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Sequence,
+)
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -71,7 +78,7 @@ class AsyncAirspaceClient(BaseClient):
 
     async def _reconnecting(
         self, call: calls.Call[T], on_reconnect: OnReconnect | None
-    ) -> AsyncIterator[T]:
+    ) -> AsyncGenerator[T, None]:
         state = Reconnection(self.reconnect, self._rng)
         while True:
             stream = call.method(self._stubs)(call.request, metadata=self._metadata)
@@ -141,7 +148,7 @@ class AsyncAirspaceClient(BaseClient):
 
     def iter_flight_plans(
         self,
-        states: Sequence[flight_plan_pb2.FlightPlanState] = (),
+        states: Sequence[int] = (),
         *,
         area: common_pb2.Area | None = None,
         page_size: int = 100,
@@ -240,10 +247,10 @@ class AsyncAirspaceClient(BaseClient):
     def watch_airspace(
         self,
         area: common_pb2.Area | None = None,
-        kinds: Sequence[monitor_service_pb2.EventKind] = (),
+        kinds: Sequence[int] = (),
         *,
         on_reconnect: OnReconnect | None = None,
-    ) -> AsyncIterator[monitor_service_pb2.WatchAirspaceResponse]:
+    ) -> AsyncGenerator[monitor_service_pb2.WatchAirspaceResponse, None]:
         """Async form of ``AirspaceClient.watch_airspace``: reconnects, and tells
         ``on_reconnect``.
 
@@ -254,7 +261,7 @@ class AsyncAirspaceClient(BaseClient):
 
     async def follow_flights(
         self, flight_plan_ids: Iterable[str], *, on_reconnect: OnReconnect | None = None
-    ) -> AsyncIterator[monitor_service_pb2.WatchAirspaceResponse]:
+    ) -> AsyncGenerator[monitor_service_pb2.WatchAirspaceResponse, None]:
         """Async form of ``AirspaceClient.follow_flights``.
 
         >>> async for event in client.follow_flights(plan_ids):

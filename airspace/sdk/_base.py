@@ -38,9 +38,7 @@ class BaseClient:
         self.retry = retry or RetryPolicy()
         self.reconnect = reconnect
         self._rng = rng
-        self._channel = type(self)._open_channel(
-            target, options=calls.channel_options(self.retry)
-        )
+        self._channel = type(self)._open_channel(target, options=calls.channel_options(self.retry))
         self._metadata = calls.metadata(token)
         self._stubs = calls.Stubs(self._channel)
 

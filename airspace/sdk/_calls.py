@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from airspace.sdk._retry import RetryPolicy
 from airspace.v1 import airspace_service_pb2 as airspace_pb
@@ -113,13 +113,13 @@ def get_flight_plan(flight_plan_id: str) -> Call[flight_plan_pb2.FlightPlan]:
 
 
 def flight_plans(
-    states: Iterable[flight_plan_pb2.FlightPlanState],
+    states: Iterable[int],
     area: common_pb2.Area | None,
     page_size: int,
 ) -> Paged[flight_plan_pb2.FlightPlan]:
     def page(token: str) -> Call[Any]:
         request = plans_pb.ListFlightPlansRequest(
-            states=list(states), area=area, page_size=page_size, page_token=token
+            states=cast(Any, list(states)), area=area, page_size=page_size, page_token=token
         )
         return Call(lambda s: s.plans.ListFlightPlans, request, True, _same)
 
@@ -188,9 +188,9 @@ def query_airspace(
 
 # -- live ------------------------------------------------------------------------------------
 def watch(
-    area: common_pb2.Area | None, kinds: Iterable[monitor_pb.EventKind]
+    area: common_pb2.Area | None, kinds: Iterable[int]
 ) -> Call[monitor_pb.WatchAirspaceResponse]:
-    request = monitor_pb.WatchAirspaceRequest(area=area, kinds=list(kinds))
+    request = monitor_pb.WatchAirspaceRequest(area=area, kinds=cast(Any, list(kinds)))
     return Call(lambda s: s.monitor.WatchAirspace, request, True, _same)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ class AirspaceClient(BaseClient):
 
     def _reconnecting(
         self, call: calls.Call[T], on_reconnect: OnReconnect | None
-    ) -> Iterator[T]:
+    ) -> Generator[T, None, None]:
         state = Reconnection(self.reconnect, self._rng)
         while True:
             stream = call.method(self._stubs)(call.request, metadata=self._metadata)
@@ -151,7 +151,7 @@ class AirspaceClient(BaseClient):
 
     def iter_flight_plans(
         self,
-        states: Sequence[flight_plan_pb2.FlightPlanState] = (),
+        states: Sequence[int] = (),
         *,
         area: common_pb2.Area | None = None,
         page_size: int = 100,
@@ -256,10 +256,10 @@ class AirspaceClient(BaseClient):
     def watch_airspace(
         self,
         area: common_pb2.Area | None = None,
-        kinds: Sequence[monitor_service_pb2.EventKind] = (),
+        kinds: Sequence[int] = (),
         *,
         on_reconnect: OnReconnect | None = None,
-    ) -> Iterator[monitor_service_pb2.WatchAirspaceResponse]:
+    ) -> Generator[monitor_service_pb2.WatchAirspaceResponse, None, None]:
         """Live traffic snapshots, alerts, conflicts, plan and zone events, as they happen,
         optionally only in ``area`` and of ``kinds`` (``EVENT_KIND_*``). Regulators see
         everything; an operator sees events about its own plans and vehicles.
@@ -276,7 +276,7 @@ class AirspaceClient(BaseClient):
 
     def follow_flights(
         self, flight_plan_ids: Iterable[str], *, on_reconnect: OnReconnect | None = None
-    ) -> Iterator[monitor_service_pb2.WatchAirspaceResponse]:
+    ) -> Generator[monitor_service_pb2.WatchAirspaceResponse, None, None]:
         """The plan events (state changes), conformance alerts and conflicts of these flights,
         reconnecting like ``watch_airspace``.
 

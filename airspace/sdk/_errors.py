@@ -1,12 +1,12 @@
 """gRPC statuses back into the service's typed exceptions, and rejected plans as exceptions.
 
-    AirspaceError                    (airspace.errors: the service's one error tree)
-    ├── InvalidArgument              .violations: each bad field and why
-    ├── Unavailable
-    │   └── DeadlineExceeded         no answer within the call's deadline
-    ├── PlanRejected                 .response: the conflicts, zones and suggestion
-    └── NotFound, AlreadyExists, FailedPrecondition, Unauthenticated, PermissionDenied,
-        ResourceExhausted            each with .reason, the service's stable ErrorInfo reason
+AirspaceError                    (airspace.errors: the service's one error tree)
+├── InvalidArgument              .violations: each bad field and why
+├── Unavailable
+│   └── DeadlineExceeded         no answer within the call's deadline
+├── PlanRejected                 .response: the conflicts, zones and suggestion
+└── NotFound, AlreadyExists, FailedPrecondition, Unauthenticated, PermissionDenied,
+    ResourceExhausted            each with .reason, the service's stable ErrorInfo reason
 """
 
 from __future__ import annotations
