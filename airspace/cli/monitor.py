@@ -14,13 +14,12 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
-from airspace.sdk import Reconnected
-from airspace.timestamps import from_timestamp
+from airspace.sdk import Reconnected, describe_event
+from airspace.sdk._events import conflict_line, conformance_line
 from airspace.v1 import (
     common_pb2,
     flight_plan_pb2,
     monitor_service_pb2,
-    telemetry_pb2,
     telemetry_service_pb2,
 )
 
@@ -40,38 +39,6 @@ def parse_area(text: str) -> common_pb2.Area:
 
 def kind_values(kinds: Iterable[str]) -> list[int]:
     return [monitor_service_pb2.EventKind.Value(f"EVENT_KIND_{k.upper()}") for k in kinds]
-
-
-def conformance_line(a: telemetry_pb2.ConformanceAlert) -> str:
-    kind = telemetry_pb2.AlertKind.Name(a.kind).removeprefix("ALERT_KIND_")
-    return f"{kind:<18} {a.registration_id} plan {a.flight_plan_id or '-'}: {a.reason}"
-
-
-def conflict_line(c: telemetry_pb2.TacticalConflict, now_s: float) -> str:
-    label = "LOSS OF SEPARATION" if c.loss_of_separation else "CONFLICT"
-    advice = "; ".join(f"{a.registration_id}: {a.description}" for a in c.advisories)
-    wait = from_timestamp(c.closest_approach_time) - now_s
-    return (
-        f"{label:<18} {c.registration_id_a} × {c.registration_id_b} closest "
-        f"{c.closest_horizontal_distance_m:.0f} m / {c.closest_vertical_distance_m:.0f} m "
-        f"in {wait:.0f} s. {advice}"
-    )
-
-
-def describe(event: monitor_service_pb2.WatchAirspaceResponse) -> str | None:
-    """One log line for an alert; None for traffic snapshots."""
-    which = event.WhichOneof("event")
-    if which == "conformance":
-        return conformance_line(event.conformance)
-    if which == "conflict":
-        return conflict_line(event.conflict, from_timestamp(event.time))
-    if which == "plan":
-        state = flight_plan_pb2.FlightPlanState.Name(event.plan.state).split("_")[-1]
-        return f"PLAN {state:<13} {event.plan.flight_plan_id} ({event.plan.operator_id})"
-    if which == "geozone":
-        change = "deleted" if event.geozone.deleted else "published"
-        return f"GEOZONE {change:<10} {event.geozone.geozone_id}"
-    return None
 
 
 def alert_lines(response: telemetry_service_pb2.StreamTelemetryResponse) -> list[str]:
@@ -143,7 +110,7 @@ class View:
         traffic = Table(title="waiting for traffic…")
         with Live(Group(traffic), console=self._console, refresh_per_second=4) as live:
             for shown, event in numbered:
-                line = describe(event)
+                line = describe_event(event)
                 if line is None:
                     traffic = traffic_table(event.traffic)
                 else:

@@ -26,6 +26,7 @@ from airspace.errors import (
 from airspace.sdk._async_client import AsyncAirspaceClient
 from airspace.sdk._client import AirspaceClient
 from airspace.sdk._errors import DeadlineExceeded, PlanRejected
+from airspace.sdk._events import describe_event
 from airspace.sdk._geojson import plan_from_geojson, plan_to_geojson
 from airspace.sdk._orders import deliveries_request
 from airspace.sdk._retry import NO_RETRY, RetryPolicy
@@ -50,6 +51,7 @@ __all__ = [
     "Unauthenticated",
     "Unavailable",
     "deliveries_request",
+    "describe_event",
     "plan_from_geojson",
     "plan_to_geojson",
 ]
