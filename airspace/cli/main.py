@@ -169,8 +169,8 @@ def serve(
     config_path: Path | None,
     no_demo_city: bool,
 ) -> None:
-    """Run the service on the embedded in-memory store (with --json, a JSON line says where
-    it listens).
+    """Run the service on the embedded in-memory store (with --json, JSON says where it
+    listens).
 
     Example: airspace serve --port 50051
     """
