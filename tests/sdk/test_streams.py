@@ -85,9 +85,7 @@ async def test_the_async_follow_resumes_after_the_server_restarts(
 ) -> None:
     await asyncio.to_thread(restartable.start)
     gaps: list[Reconnected] = []
-    async with AsyncAirspaceClient(
-        restartable.target, "demo-operator", reconnect=QUICK
-    ) as client:
+    async with AsyncAirspaceClient(restartable.target, "demo-operator", reconnect=QUICK) as client:
         first = await asyncio.to_thread(submit_one, restartable.target, 0)
         followed = client.follow_flights([first], on_reconnect=gaps.append)
         reader = asyncio.ensure_future(anext(followed))
