@@ -1,7 +1,12 @@
 """The ``airspace`` command: run the service, and talk to it as an operator or regulator.
 
-Exit codes: 0 success, 1 the service refused the request (the message says why), 2 bad usage,
-3 the service could not be reached.
+Settings come from flags, then environment variables (AIRSPACE_TARGET, AIRSPACE_TOKEN,
+AIRSPACE_TIMEOUT), then a TOML file (``--config`` / AIRSPACE_CONFIG, by default
+~/.config/airspace/config.toml; see airspace/cli/config.py). Every client command prints
+tables for people and, with ``--json`` (before or after the command), JSON for scripts.
+
+Exit codes: 0 success, 1 the service refused the request (the message says why), 2 bad usage
+(including a bad settings file), 3 the service could not be reached (or did not answer in time).
 """
 
 from __future__ import annotations
@@ -25,11 +30,11 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import monitor, plan, replay
+from airspace.cli import config, monitor, plan, replay
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
-from airspace.v1 import flight_plan_pb2, geozone_pb2
+from airspace.v1 import flight_plan_pb2, geozone_pb2, telemetry_service_pb2
 
 T = TypeVar("T")
 console = Console()
@@ -38,7 +43,30 @@ errors_out = Console(stderr=True)
 EXIT_REFUSED, EXIT_UNREACHABLE = 1, 3
 
 
-@click.group()
+EPILOG = """\b
+Examples:
+  airspace serve
+  airspace zones list
+  airspace plans submit examples/delivery.geojson --depart-in 300 --json
+  AIRSPACE_TOKEN=demo-regulator airspace monitor
+
+\b
+Exit codes: 0 done, 1 refused by the service (the reason is printed),
+2 bad usage, 3 service unreachable or no answer in time.
+"""
+
+
+@click.group(epilog=EPILOG)
+@click.option(
+    "--config",
+    envvar=config.ENV_VAR,
+    type=click.Path(dir_okay=False),
+    is_eager=True,
+    expose_value=False,
+    callback=config.load,
+    help="TOML file of defaults for any option (env AIRSPACE_CONFIG) "
+    "[default: ~/.config/airspace/config.toml, if present].",
+)
 @click.option(
     "--target",
     envvar="AIRSPACE_TARGET",
@@ -54,16 +82,42 @@ EXIT_REFUSED, EXIT_UNREACHABLE = 1, 3
     help="Bearer token (env AIRSPACE_TOKEN). A bare `airspace serve` accepts "
     "demo-operator, demo-operator-2 and demo-regulator.",
 )
+@click.option(
+    "--timeout",
+    "timeout_s",
+    envvar="AIRSPACE_TIMEOUT",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a call may take, retries included (env AIRSPACE_TIMEOUT).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_context
-def cli(ctx: click.Context, target: str, token: str, as_json: bool) -> None:
+def cli(ctx: click.Context, target: str, token: str, timeout_s: float, as_json: bool) -> None:
     """Airspace: low-altitude traffic management for city drone traffic."""
-    ctx.obj = {"target": target, "token": token, "json": as_json}
+    ctx.obj = {"target": target, "token": token, "timeout_s": timeout_s, "json": as_json}
+
+
+def _json_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["json"] = True
+
+
+json_option = click.option(
+    "--json",
+    "json_here",
+    is_flag=True,
+    expose_value=False,
+    callback=_json_flag,
+    help="Print JSON for scripts (same as `airspace --json ...`).",
+)
 
 
 @contextmanager
 def _client(ctx: click.Context) -> Iterator[AirspaceClient]:
-    with AirspaceClient(ctx.obj["target"], ctx.obj["token"]) as client:
+    with AirspaceClient(
+        ctx.obj["target"], ctx.obj["token"], timeout_s=ctx.obj["timeout_s"]
+    ) as client:
         yield client
 
 
@@ -113,14 +167,18 @@ def _when(ts: Any) -> str:
     help="'memory' (embedded, the default) or redis://HOST:PORT/DB, shared by every replica "
     "started with the same URL (env AIRSPACE_STORE).",
 )
+@json_option
+@click.pass_context
 def serve(
+    ctx: click.Context,
     host: str | None,
     port: int | None,
     config_path: Path | None,
     no_demo_city: bool,
     store: str | None,
 ) -> None:
-    """Run the service: on the embedded store, or as one replica on a shared Redis.
+    """Run the service: on the embedded store, or as one replica on a shared Redis (with
+    --json, JSON says where it listens).
 
     Example: airspace serve --port 50051
     Example: airspace serve --port 50052 --store redis://127.0.0.1:6379/0
@@ -147,12 +205,15 @@ def serve(
             "[yellow]using the demo tokens: demo-operator, demo-operator-2, "
             "demo-regulator (pass --config to set real ones)[/]"
         )
-    asyncio.run(_serve(AirspaceServer(settings)))
+    asyncio.run(_serve(AirspaceServer(settings), ctx.obj["json"]))
 
 
-async def _serve(server: Any) -> None:
+async def _serve(server: Any, as_json: bool) -> None:
     await server.start()
-    console.print(f"airspace serving on {server.settings.host}:{server.port} (Ctrl-C to stop)")
+    if as_json:
+        _print_json({"serving": {"host": server.settings.host, "port": server.port}})
+    else:
+        console.print(f"airspace serving on {server.settings.host}:{server.port} (Ctrl-C to stop)")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -164,10 +225,14 @@ async def _serve(server: Any) -> None:
 # -- zones -----------------------------------------------------------------------------------
 @cli.group()
 def zones() -> None:
-    """Geozones: list them, import GeoJSON or ED-269 (regulators)."""
+    """Geozones: list them, import GeoJSON or ED-269 (regulators).
+
+    Example: airspace zones list --json
+    """
 
 
 @zones.command("list")
+@json_option
 @click.pass_context
 def zones_list(ctx: click.Context) -> None:
     """List every geozone.
@@ -201,6 +266,7 @@ def zones_list(ctx: click.Context) -> None:
     default=None,
     help="Document format [default: from the file, ED-269 if it has 'features' without a 'type']",
 )
+@json_option
 @click.pass_context
 def zones_import(ctx: click.Context, path: Path, fmt: str | None) -> None:
     """Import geozones from a GeoJSON or ED-269 file: all of them, or none.
@@ -231,7 +297,10 @@ def _guess_format(content: bytes) -> str:
 # -- plans -----------------------------------------------------------------------------------
 @cli.group()
 def plans() -> None:
-    """Flight plans: submit, list, show, activate, end, cancel."""
+    """Flight plans: submit, list, show, activate, end, cancel.
+
+    Example: airspace plans list --state accepted
+    """
 
 
 @plans.command("submit")
@@ -253,6 +322,7 @@ def plans() -> None:
     default=None,
     help="Departure (UTC, e.g. 2026-12-01T09:00:00Z) for a GeoJSON plan with relative times.",
 )
+@json_option
 @click.pass_context
 def plans_submit(
     ctx: click.Context,
@@ -329,6 +399,7 @@ def _read_plan(path: Path, departure_s: float | None) -> flight_plan_pb2.FlightP
     ),
     help="Only plans in this state (repeatable).",
 )
+@json_option
 @click.pass_context
 def plans_list(ctx: click.Context, states: tuple[str, ...]) -> None:
     """List your flight plans (all plans, for regulators).
@@ -361,6 +432,7 @@ def _lifecycle(
 ) -> None:
     @plans.command(name, help=doc)
     @click.argument("flight_plan_id")
+    @json_option
     @click.pass_context
     def command(ctx: click.Context, flight_plan_id: str) -> None:
         plan = _run(ctx, lambda c: call(c, flight_plan_id))
@@ -395,7 +467,10 @@ _lifecycle(
 
 @cli.group("plan")
 def plan_group() -> None:
-    """Plan routes and fleet deliveries (conflict-free, around geozones)."""
+    """Plan routes and fleet deliveries (conflict-free, around geozones).
+
+    Example: airspace plan route --from 22.54,114.057 --to 22.56,114.105
+    """
 
 
 @plan_group.command("route")
@@ -423,6 +498,7 @@ def plan_group() -> None:
     help="Preferred cruise band (m AGL).",
 )
 @click.option("--submit", is_flag=True, help="Also submit the route as a flight plan.")
+@json_option
 @click.pass_context
 def plan_route(
     ctx: click.Context,
@@ -467,6 +543,7 @@ def plan_route(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the flights as a GeoJSON FeatureCollection (QGIS, kepler.gl).",
 )
+@json_option
 @click.pass_context
 def plan_deliveries(
     ctx: click.Context,
@@ -493,7 +570,10 @@ def plan_deliveries(
 
 @cli.group()
 def telemetry() -> None:
-    """Live telemetry from a ground station."""
+    """Live telemetry from a ground station.
+
+    Example: airspace telemetry replay examples/head_on.csv --speed 5
+    """
 
 
 @telemetry.command("replay")
@@ -505,6 +585,7 @@ def telemetry() -> None:
     show_default=True,
     help="Replay this many times faster than recorded.",
 )
+@json_option
 @click.pass_context
 def telemetry_replay(ctx: click.Context, path: Path, speed: float) -> None:
     """Stream recorded states as live traffic, and print what comes back.
@@ -517,16 +598,20 @@ def telemetry_replay(ctx: click.Context, path: Path, speed: float) -> None:
         raise click.BadParameter(str(exc), param_hint="PATH") from exc
 
     def stream(client: AirspaceClient) -> None:
-        for response in client.stream_telemetry(replay.requests(rows, speed)):
-            if ctx.obj["json"]:
-                _print_json(response)
-                continue
-            for rejection in response.rejections:
-                console.print(
-                    f"[red]rejected[/] {rejection.registration_id}: " + "; ".join(rejection.reasons)
-                )
-            for line in monitor.alert_lines(response):
-                console.print(line)
+        with replay.progress(console, rows, enabled=not ctx.obj["json"]) as sent:
+            for response in client.stream_telemetry(replay.requests(rows, speed, sent)):
+                show(response)
+
+    def show(response: telemetry_service_pb2.StreamTelemetryResponse) -> None:
+        if ctx.obj["json"]:
+            _print_json(response)
+            return
+        for rejection in response.rejections:
+            console.print(
+                f"[red]rejected[/] {rejection.registration_id}: " + "; ".join(rejection.reasons)
+            )
+        for line in monitor.alert_lines(response):
+            console.print(line)
 
     _run(ctx, stream)
 
@@ -546,6 +631,7 @@ def telemetry_replay(ctx: click.Context, path: Path, speed: float) -> None:
     help="Only these kinds of events (repeatable) [default: all].",
 )
 @click.option("--count", type=int, default=None, help="Stop after this many events.")
+@json_option
 @click.pass_context
 def monitor_command(
     ctx: click.Context, area: str | None, kinds: tuple[str, ...], count: int | None
@@ -560,8 +646,9 @@ def monitor_command(
         raise click.BadParameter("use LAT,LON,RADIUS_M", param_hint="--area") from exc
 
     def watch(client: AirspaceClient) -> None:
-        events = client.watch_airspace(circle, monitor.kind_values(kinds))
-        monitor.show(events, as_json=ctx.obj["json"], count=count, console=console)
+        view = monitor.View(console, as_json=ctx.obj["json"])
+        kind_values = monitor.kind_values(kinds)
+        view.show(client.watch_airspace(circle, kind_values, on_reconnect=view.reconnected), count)
 
     _run(ctx, watch)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import time
@@ -13,12 +14,12 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
-from airspace.timestamps import from_timestamp
+from airspace.sdk import Reconnected, describe_event
+from airspace.sdk._events import conflict_line, conformance_line
 from airspace.v1 import (
     common_pb2,
     flight_plan_pb2,
     monitor_service_pb2,
-    telemetry_pb2,
     telemetry_service_pb2,
 )
 
@@ -38,38 +39,6 @@ def parse_area(text: str) -> common_pb2.Area:
 
 def kind_values(kinds: Iterable[str]) -> list[int]:
     return [monitor_service_pb2.EventKind.Value(f"EVENT_KIND_{k.upper()}") for k in kinds]
-
-
-def conformance_line(a: telemetry_pb2.ConformanceAlert) -> str:
-    kind = telemetry_pb2.AlertKind.Name(a.kind).removeprefix("ALERT_KIND_")
-    return f"{kind:<18} {a.registration_id} plan {a.flight_plan_id or '-'}: {a.reason}"
-
-
-def conflict_line(c: telemetry_pb2.TacticalConflict, now_s: float) -> str:
-    label = "LOSS OF SEPARATION" if c.loss_of_separation else "CONFLICT"
-    advice = "; ".join(f"{a.registration_id}: {a.description}" for a in c.advisories)
-    wait = from_timestamp(c.closest_approach_time) - now_s
-    return (
-        f"{label:<18} {c.registration_id_a} × {c.registration_id_b} closest "
-        f"{c.closest_horizontal_distance_m:.0f} m / {c.closest_vertical_distance_m:.0f} m "
-        f"in {wait:.0f} s. {advice}"
-    )
-
-
-def describe(event: monitor_service_pb2.WatchAirspaceResponse) -> str | None:
-    """One log line for an alert; None for traffic snapshots."""
-    which = event.WhichOneof("event")
-    if which == "conformance":
-        return conformance_line(event.conformance)
-    if which == "conflict":
-        return conflict_line(event.conflict, from_timestamp(event.time))
-    if which == "plan":
-        state = flight_plan_pb2.FlightPlanState.Name(event.plan.state).split("_")[-1]
-        return f"PLAN {state:<13} {event.plan.flight_plan_id} ({event.plan.operator_id})"
-    if which == "geozone":
-        change = "deleted" if event.geozone.deleted else "published"
-        return f"GEOZONE {change:<10} {event.geozone.geozone_id}"
-    return None
 
 
 def alert_lines(response: telemetry_service_pb2.StreamTelemetryResponse) -> list[str]:
@@ -108,35 +77,47 @@ def traffic_table(snapshot: monitor_service_pb2.TrafficSnapshot) -> Table:
     return table
 
 
-def show(
-    events: Iterable[monitor_service_pb2.WatchAirspaceResponse],
-    *,
-    as_json: bool,
-    count: int | None,
-    console: Console,
-) -> None:
-    """Render events until the stream ends or ``count`` were shown."""
-    shown = 0
-    if as_json:
-        for event in events:
-            console.print_json(
-                json.dumps(json_format.MessageToDict(event, preserving_proto_field_name=True)),
-                indent=None,
+class View:
+    """Renders watched events: a table of traffic with a log of alerts that refreshes in place,
+    or one JSON object a line (``{"reconnected": ...}`` lines mark gaps after a reconnection)."""
+
+    def __init__(self, console: Console, *, as_json: bool) -> None:
+        self._console = console
+        self._as_json = as_json
+        self._log: deque[str] = deque(maxlen=LOG_LINES)
+
+    def reconnected(self, news: Reconnected) -> None:
+        """The stream broke and is back: say so, since events in the gap may be missing."""
+        if self._as_json:
+            self._json_line({"reconnected": {"gap_s": round(news.gap_s, 3), "cause": news.cause}})
+        else:
+            self._log.append(
+                f"[yellow]RECONNECTED after {news.gap_s:.1f} s ({news.cause}); "
+                "events in the gap may be missing[/]"
             )
-            shown += 1
-            if count is not None and shown >= count:
-                return
-        return
-    log: deque[str] = deque(maxlen=LOG_LINES)
-    traffic = Table(title="waiting for traffic…")
-    with Live(Group(traffic), console=console, refresh_per_second=4) as live:
-        for event in events:
-            line = describe(event)
-            if line is None:
-                traffic = traffic_table(event.traffic)
-            else:
-                log.append(line)
-            live.update(Group(traffic, *log))
-            shown += 1
-            if count is not None and shown >= count:
-                return
+
+    def show(
+        self, events: Iterable[monitor_service_pb2.WatchAirspaceResponse], count: int | None
+    ) -> None:
+        """Render events until the stream ends or ``count`` were shown."""
+        numbered = zip(itertools.count(1), events, strict=False)
+        if self._as_json:
+            for shown, event in numbered:
+                self._json_line(json_format.MessageToDict(event, preserving_proto_field_name=True))
+                if shown == count:
+                    return
+            return
+        traffic = Table(title="waiting for traffic…")
+        with Live(Group(traffic), console=self._console, refresh_per_second=4) as live:
+            for shown, event in numbered:
+                line = describe_event(event)
+                if line is None:
+                    traffic = traffic_table(event.traffic)
+                else:
+                    self._log.append(line)
+                live.update(Group(traffic, *self._log))
+                if shown == count:
+                    return
+
+    def _json_line(self, document: dict[str, object]) -> None:
+        self._console.print_json(json.dumps(document), indent=None)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
 
 from airspace.timestamps import to_timestamp
 from airspace.v1 import common_pb2, telemetry_pb2
@@ -30,6 +34,7 @@ COLUMNS = (
     "ve_mps",
     "vd_mps",
 )
+Sent = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +71,32 @@ def read_rows(path: Path) -> list[Row]:
     return sorted(rows, key=lambda r: r.t_s)
 
 
-def requests(rows: list[Row], speed: float = 1.0) -> Iterator[pb.StreamTelemetryRequest]:
-    """One request per distinct time, sent when that time comes."""
+@contextmanager
+def progress(console: Console, rows: list[Row], *, enabled: bool) -> Iterator[Sent | None]:
+    """A progress bar of the states sent (None when ``enabled`` is false, e.g. for --json);
+    lines printed meanwhile appear above it."""
+    if not enabled:
+        yield None
+        return
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("replaying", total=len(rows))
+        yield lambda count: bar.advance(task, count)
+
+
+def requests(
+    rows: list[Row], speed: float = 1.0, sent: Sent | None = None
+) -> Iterator[pb.StreamTelemetryRequest]:
+    """One request per distinct time, sent when that time comes; ``sent`` is told how many
+    states went out each time."""
     start = time.time()
-    for t_s, group in groupby(rows, key=lambda r: r.t_s):
+    for t_s, grouped in groupby(rows, key=lambda r: r.t_s):
+        group = list(grouped)
         delay = start + t_s / speed - time.time()
         if delay > 0:
             time.sleep(delay)
         stamp = to_timestamp(time.time())
+        if sent is not None:
+            sent(len(group))
         yield pb.StreamTelemetryRequest(
             states=[
                 telemetry_pb2.VehicleState(

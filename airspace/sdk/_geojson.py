@@ -30,7 +30,12 @@ def plan_from_geojson(
     feature: dict[str, Any], departure_s: float | None = None
 ) -> flight_plan_pb2.FlightPlan:
     """A trajectory plan from a GeoJSON Feature. Numeric ``times`` count from ``departure_s``
-    (seconds since the epoch), which is then required."""
+    (seconds since the epoch), which is then required. Raises ``InvalidArgument`` naming each
+    bad field.
+
+    >>> feature = json.load(open("examples/delivery.geojson"))
+    >>> plan = plan_from_geojson(feature, departure_s=time.time() + 300)
+    """
     problems: list[FieldViolation] = []
     geometry = feature.get("geometry") or {}
     props = feature.get("properties") or {}
@@ -73,7 +78,11 @@ def plan_from_geojson(
 
 
 def plan_to_geojson(plan: flight_plan_pb2.FlightPlan) -> dict[str, Any]:
-    """A plan as a GeoJSON Feature: a timed LineString, or a GeometryCollection of volumes."""
+    """A plan as a GeoJSON Feature: a timed LineString, or a GeometryCollection of volumes
+    (for QGIS, kepler.gl, or ``plan_from_geojson`` again).
+
+    >>> json.dump(plan_to_geojson(client.get_flight_plan(plan_id)), open("plan.geojson", "w"))
+    """
     props: dict[str, Any] = {
         "flight_plan_id": plan.flight_plan_id,
         "state": flight_plan_pb2.FlightPlanState.Name(plan.state),

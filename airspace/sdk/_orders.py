@@ -6,9 +6,10 @@
                  "endurance_s": 1800}],
      "orders": [{"id": "O1", "depot": "A", "lat": 22.545, "lon": 114.07, "weight_kg": 1.2,
                  "earliest_s": 600, "latest_s": 3600, "priority": "commercial"}],
-     "altitude_m": [40, 80], "horizon_s": 14400}
+     "altitude_m": [40, 80], "horizon_s": 14400, "time_limit_s": 5}
 
-Times are seconds after the plan's start, given when the document is read.
+Times are seconds after the plan's start, given when the document is read; ``time_limit_s``
+(optional) is how long the solver may search.
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ PRIORITIES = ("recreational", "commercial", "public_service", "emergency")
 
 
 def deliveries_request(document: dict[str, Any], start_s: float) -> pb.PlanDeliveriesRequest:
-    """A PlanDeliveries request from an orders document, its times counted from ``start_s``."""
+    """A PlanDeliveries request from an orders document, its times counted from ``start_s``
+    (seconds since the epoch). Raises ``InvalidArgument`` when the document is malformed.
+
+    >>> request = deliveries_request(json.load(open("orders.json")), time.time() + 600)
+    >>> request.submit, request.request_id = True, "firm-42/2026-12-01"
+    """
     try:
         lower, upper = document.get("altitude_m", (40.0, 80.0))
-        return pb.PlanDeliveriesRequest(
+        request = pb.PlanDeliveriesRequest(
             depots=[pb.Depot(depot_id=d["id"], position=_at(d)) for d in document["depots"]],
             drones=[_drone(d) for d in document["drones"]],
             orders=[_order(o, start_s) for o in document["orders"]],
@@ -36,6 +42,9 @@ def deliveries_request(document: dict[str, Any], start_s: float) -> pb.PlanDeliv
             horizon_start_time=to_timestamp(start_s),
             horizon_end_time=to_timestamp(start_s + float(document.get("horizon_s", 14_400))),
         )
+        if "time_limit_s" in document:
+            request.time_limit.CopyFrom(to_duration(float(document["time_limit_s"])))
+        return request
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidArgument(
             [FieldViolation("orders document", f"missing or malformed: {exc}")]
