@@ -12,6 +12,7 @@ comes within ``GROUND_CONTACT_M`` of the ground descending has touched down.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,14 @@ LIFT_OFF_M = 1.0
 GROUND_CONTACT_M = 0.05
 """A vehicle this close to the ground and not climbing is on it."""
 MAX_SUBSTEP_S = 0.1
+
+
+def wind_from(speed_mps: float, from_deg: float) -> tuple[float, float]:
+    """The (east, north) velocity of a wind of ``speed_mps`` blowing from ``from_deg``."""
+    return (
+        -speed_mps * math.sin(math.radians(from_deg)),
+        -speed_mps * math.cos(math.radians(from_deg)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

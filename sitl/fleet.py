@@ -60,8 +60,8 @@ class FleetConfig:
     """GLOBAL_POSITION_INT per second per vehicle (PX4 sends about 50)."""
     ground_elevation_m: float = 0.0
     """AMSL of the flat ground; MAVLink altitudes are this plus the plans' AGL."""
-    wind_east_mps: float = 0.0
-    wind_north_mps: float = 0.0
+    wind_en_mps: tuple[float, float] = (0.0, 0.0)
+    """Steady wind (east, north) m/s, the way it blows: see ``dynamics.wind_from``."""
     accel_h_mps2: float = 3.0
     accel_v_mps2: float = 3.0
     takeoff_altitude_m: float = 2.5
@@ -275,7 +275,7 @@ class Fleet:
             command = self._command(self._t)
             airborne = self.position_m[:, 2] > 0.0
             armed = command.armed
-            wind = np.array([self.config.wind_east_mps, self.config.wind_north_mps])
+            wind = np.array(self.config.wind_en_mps)
             self.position_m[:], self.velocity_mps[:] = dynamics.step(
                 self.position_m, self.velocity_mps, command, self.limits, wind, dt
             )

@@ -29,7 +29,7 @@ class PlanReference:
     def __init__(
         self, times_s: Sequence[Array], points_m: Sequence[Array], half_window_s: Array
     ) -> None:
-        n, width = len(times_s), max(len(t) for t in times_s) + 1
+        n, width = len(times_s), max((len(t) for t in times_s), default=1) + 1
         self.point_count = np.array([len(t) for t in times_s])
         self.times = np.zeros((n, width))
         self.points = np.zeros((n, width, 3))
