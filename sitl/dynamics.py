@@ -57,7 +57,7 @@ class Command:
     feed_forward_mps: Array
     """(N, 3)"""
     speed_cap_mps: Array
-    """(N,) horizontal speed asked for (at most the vehicle's maximum)."""
+    """(N,) horizontal ground speed asked for; the vehicle's air speed limit may allow less."""
     armed: npt.NDArray[np.bool_]
     """(N,)"""
 
@@ -91,7 +91,7 @@ def _substep(
     desired[:, :2] *= lifting[:, None]
     speed = np.hypot(desired[:, 0], desired[:, 1])
     reachable = _ground_speed_cap(desired[:, :2], speed, wind * airborne[:, None], lim)
-    cap = np.minimum(np.minimum(cmd.speed_cap_mps, lim.max_speed_mps), reachable)
+    cap = np.minimum(cmd.speed_cap_mps, reachable)
     scale = np.where(speed > cap, cap / np.maximum(speed, 1e-9), 1.0)
     desired[:, :2] *= scale[:, None]
     desired[:, 2] = np.clip(desired[:, 2], -lim.descent_rate_mps, lim.climb_rate_mps)

@@ -87,6 +87,7 @@ class GroundStation:
 
     def ask(self, fleet: Fleet, index: int, msg: Any, answer: str, timeout_s: float = 2.0) -> Any:
         """Send ``msg`` to vehicle ``index``; the first reply of type ``answer``."""
+        self.messages()  # older telemetry out of the way: a full socket would drop the reply
         self.send(fleet, index, msg)
         return self.wait_for(fleet, lambda m: m.get_type() == answer, timeout_s)
 
