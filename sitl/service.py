@@ -44,10 +44,14 @@ class ServiceLifecycle:
     def landed(self, route: Route) -> None:
         self._submit("end", route, self._client.end_flight_plan)
 
-    def close(self, timeout_s: float = 15.0) -> None:
-        """Wait for the calls under way, then stop the workers."""
+    def wait(self, timeout_s: float = 15.0) -> None:
+        """Wait for the calls made so far."""
         for future in list(self._pending):
             future.exception(timeout=timeout_s)
+
+    def close(self, timeout_s: float = 15.0) -> None:
+        """Wait for the calls under way, then stop the worker."""
+        self.wait(timeout_s)
         self._pool.shutdown(wait=True)
 
     def _submit(

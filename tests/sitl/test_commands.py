@@ -10,7 +10,6 @@ import pytest
 from pymavlink.dialects.v20 import common as mavlink
 
 from airspace.clock import ManualClock
-from sitl import px4
 from sitl.fleet import Fleet
 from tests.builders import DEPOT, offset
 from tests.sitl.conftest import GCS_SYSTEM, GROUND_ELEVATION_M, GroundStation, run_until
