@@ -30,7 +30,7 @@ from airspace.clock import Clock, SystemClock
 from sitl import dynamics, px4, telemetry
 from sitl.faults import DRIFT_RATE_MPS, Faults
 from sitl.frame import Array, LocalFrames, metres_per_degree
-from sitl.link import Link
+from sitl.link import LISTEN_PORT_BASE, Link
 from sitl.reference import PlanReference, half_window_s, leg_modes
 from sitl.routes import DEFAULT_CLIMB_MPS, DEFAULT_DESCENT_MPS, DEFAULT_ENDURANCE_S, Route
 from sitl.vehicle import Performance, Site, Vehicle
@@ -38,8 +38,6 @@ from sitl.vehicle import Performance, Site, Vehicle
 DEFAULT_HOME = (22.5400, 114.0570)
 """Where vehicles without a plan wait when neither ``home`` nor a plan says otherwise."""
 SPACING_M = 10.0
-LISTEN_PORT_BASE = 14580
-"""PX4 SITL instance N listens for its offboard link on 14580 + N."""
 MIN_TICK_HZ = 5.0
 TURN_SPEED_MPS = 1.0
 """Below this ground speed the heading stays where it was."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import socket
 
 Address = tuple[str, int]
+LISTEN_PORT_BASE = 14580
+"""PX4 SITL instance N listens for its offboard link on 14580 + N."""
 MAX_DATAGRAM = 65_535
 
 

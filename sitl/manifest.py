@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sitl.vehicle import Vehicle
+if TYPE_CHECKING:
+    from sitl.vehicle import Vehicle
 
 
 def manifest(vehicles: Iterable[Vehicle]) -> dict[str, Any]:

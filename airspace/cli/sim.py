@@ -1,4 +1,7 @@
-"""`airspace sim fleet`: simulated multirotors that fly plans and speak MAVLink like PX4 SITL."""
+"""`airspace sim fleet`: simulated multirotors that fly plans and speak MAVLink like PX4 SITL.
+
+The fleet's modules (numpy, pymavlink) load when the command runs, not with the CLI.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,12 +19,13 @@ from airspace.clock import Clock, SystemClock
 from airspace.sdk import AirspaceClient
 from sitl import faults as fault_syntax
 from sitl import px4
-from sitl.dynamics import wind_from
-from sitl.fleet import LISTEN_PORT_BASE, Fleet, FleetConfig, FleetStatus
-from sitl.manifest import write_manifest
+from sitl.link import LISTEN_PORT_BASE
 from sitl.routes import Route
 from sitl.service import ServiceLifecycle
 from sitl.sources import Loaded, fetch_accepted, read_plan_file
+
+if TYPE_CHECKING:
+    from sitl.fleet import Fleet, FleetConfig, FleetStatus
 
 console = Console()
 VEHICLE_ROWS = 30
@@ -195,9 +200,15 @@ def fleet(
     SYS_STATUS, BATTERY_STATUS, HOME_POSITION, and the ground station's commands (arm,
     takeoff, missions, reposition, return to launch). Ctrl-C stops.
 
-    Example: airspace sim fleet --plans flights.geojson --count 50 --fault 3:drift=40
-    --manifest fleet.json --activate
+    \b
+    Examples:
+      airspace sim fleet --plans flights.geojson --count 50 --fault 3:drift=40 \\
+          --manifest fleet.json --activate
+      airspace sim fleet --from-service --activate --wind 6,270 --fault 0-4:gps=3
     """
+    from sitl.dynamics import wind_from
+    from sitl.fleet import FleetConfig
+
     if rate <= 0 or speed <= 0:
         raise click.BadParameter("--rate and --speed must be positive")
     try:
@@ -257,6 +268,9 @@ def _fly(
     duration: float | None,
     status_every: float,
 ) -> None:
+    from sitl.fleet import Fleet
+    from sitl.manifest import write_manifest
+
     try:
         flying = Fleet(routes, config, count=count, clock=clock, faults=faults, lifecycle=lifecycle)
     except OSError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -113,3 +115,30 @@ def test_the_fleet_activates_plans_before_departure_and_ends_them_after_landing(
     assert [(o.action, o.state) for o in lifecycle.outcomes] == [
         ("activate", "ACTIVATED"), ("activate", "ACTIVATED"), ("end", "ENDED"), ("end", "ENDED"),
     ]  # fmt: skip
+
+
+def test_the_cli_flies_the_services_plans_and_activates_and_ends_them(
+    running: RunningServer, operator: AirspaceClient, station: GroundStation
+) -> None:
+    running.clock.set(time.time())  # the CLI flies on the wall clock
+    plan = delivery(time.time() + 1, DEPOT, offset(DEPOT, 60, 0), altitude_m=6.0)
+    plan_id = operator.submit_flight_plan(plan, "cli").flight_plan.flight_plan_id
+    obj = {"target": running.target, "token": "demo-operator", "json": True}
+    result = CliRunner().invoke(
+        sim,
+        ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", "3.5",
+         *_ports(station)],
+        obj=obj,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"activate {plan_id}: ACTIVATED" in result.output
+    assert f"end {plan_id}: ENDED" in result.output
+    assert operator.get_flight_plan(plan_id).state == flight_plan_pb2.FLIGHT_PLAN_STATE_ENDED
+    status = json.loads([line for line in result.output.splitlines() if line[:1] == "{"][-1])
+    assert status["landed"] == 1
+
+
+def test_the_cli_loads_the_fleet_only_when_it_flies() -> None:
+    code = "import sys, airspace.cli.sim; print(' '.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert not {"numpy", "pymavlink"} & {m.split(".")[0] for m in out.stdout.split()}
