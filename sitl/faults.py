@@ -6,8 +6,9 @@
                   from departure: the plan stays put, the vehicle leaves it
     early=S       departs S seconds before its plan's first waypoint time (and flies the
                   whole plan S seconds early)
-    lost=T+D      lost link T seconds after departure, for D seconds: it sends nothing and
-                  hears nothing, but keeps flying
+    lost=T+D      lost link T seconds after departure (after the fleet starts, for a
+                  vehicle without a plan), for D seconds: it sends nothing and hears
+                  nothing, but keeps flying
     gps=SIGMA     reported positions carry Gaussian noise of SIGMA metres (1.5 × SIGMA
                   vertically); the vehicle itself flies true
 
