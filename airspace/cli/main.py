@@ -30,7 +30,7 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import config, monitor, plan, replay
+from airspace.cli import config, monitor, plan, replay, sim
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
@@ -652,6 +652,8 @@ def monitor_command(
 
     _run(ctx, watch)
 
+
+cli.add_command(sim.sim)
 
 if __name__ == "__main__":
     cli()

@@ -232,7 +232,11 @@ def fleet(
     routes = _routes(ctx, plans_path, from_service, depart_in, clock)
     if count is None and not routes:
         raise click.UsageError("no plans to fly: give --plans, --from-service or --count")
-    client = AirspaceClient(ctx.obj["target"], ctx.obj["token"]) if activate else None
+    client = (
+        AirspaceClient(ctx.obj["target"], ctx.obj["token"], timeout_s=ctx.obj["timeout_s"])
+        if activate
+        else None
+    )
     lifecycle = ServiceLifecycle(client) if client is not None else None
     try:
         _fly(

@@ -123,7 +123,7 @@ def test_the_cli_flies_the_services_plans_and_activates_and_ends_them(
     running.clock.set(time.time())  # the CLI flies on the wall clock
     plan = delivery(time.time() + 1, DEPOT, offset(DEPOT, 60, 0), altitude_m=6.0)
     plan_id = operator.submit_flight_plan(plan, "cli").flight_plan.flight_plan_id
-    obj = {"target": running.target, "token": "demo-operator", "json": True}
+    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
     result = CliRunner().invoke(
         sim,
         ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", "3.5",
