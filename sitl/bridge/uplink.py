@@ -4,7 +4,9 @@ It runs the SDK's blocking ``AirspaceClient.stream_telemetry`` on a thread of it
 the stream fails (service down or restarting) it waits and opens a new one, with a fresh
 channel so that its own back-off, not gRPC's, decides when; the wait doubles from
 ``reconnect_min_s`` up to ``reconnect_max_s`` and starts over once a stream is acknowledged.
-Meanwhile the outbox keeps one latest state per vehicle and drops what grows stale.
+Each stream opens with an empty request and takes states from the outbox only once the
+service has acknowledged it, so an attempt that cannot connect loses nothing. Meanwhile the
+outbox keeps one latest state per vehicle and drops what grows stale.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Uplink:
         self._stats = stats
         self._on_response = on_response
         self._stopping = threading.Event()
+        self._acknowledged = threading.Event()
         self._client: AirspaceClient | None = None
         self._rejected_vehicles: set[str] = set()
         self._thread = threading.Thread(target=self._run, name="bridge-uplink", daemon=True)
@@ -60,14 +63,18 @@ class Uplink:
         wait_s = self._settings.reconnect_min_s
         while not self._stopping.is_set():
             self._client = AirspaceClient(self._target, self._token)
+            self._acknowledged = acknowledged = threading.Event()
+            closed = threading.Event()
             connects = self._stats.connects
             try:
-                for response in self._client.stream_telemetry(self._requests()):
+                requests = self._requests(acknowledged, closed)
+                for response in self._client.stream_telemetry(requests):
                     self._received(response)
                 reason = "the service ended the stream"
             except AirspaceError as exc:
                 reason = f"{type(exc).__name__}: {exc.message}"
             finally:
+                closed.set()
                 self._client.close()
                 self._stats.connected = False
             if self._stopping.is_set():
@@ -80,9 +87,19 @@ class Uplink:
             self._stopping.wait(wait_s)
             wait_s = min(2 * wait_s, self._settings.reconnect_max_s)
 
-    def _requests(self) -> Iterator[pb.StreamTelemetryRequest]:
-        """Batches of due states, one per batch period, until the bridge stops."""
+    def _requests(
+        self, acknowledged: threading.Event, closed: threading.Event
+    ) -> Iterator[pb.StreamTelemetryRequest]:
+        """An empty request; once it is acknowledged, batches of due states, one per batch
+        period, until the bridge stops or the stream is ``closed`` (gRPC asks a dead stream's
+        requests for one more, which must not take states from the outbox)."""
+        yield pb.StreamTelemetryRequest()
+        while not acknowledged.wait(self._settings.batch_period_s):
+            if closed.is_set() or self._stopping.is_set():
+                return
         while not self._stopping.wait(self._settings.batch_period_s):
+            if closed.is_set():
+                return
             batch = self._outbox.take(self._settings.batch_limit)
             if batch:
                 self._stats.forwarded += len(batch)
@@ -91,6 +108,7 @@ class Uplink:
     def _received(self, response: pb.StreamTelemetryResponse) -> None:
         stats = self._stats
         if response.request_sequence:
+            self._acknowledged.set()
             if not stats.connected:
                 stats.connected, stats.last_error = True, ""
                 stats.connects += 1
