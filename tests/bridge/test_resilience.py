@@ -143,4 +143,5 @@ async def test_the_bridge_reconnects_after_a_service_restart_sending_only_fresh_
         assert (track.state.registration_id, track.state.altitude_m) == ("MAV-2", 41.0)
         assert bridge.stats.stale >= 1
     finally:
+        await bridge.stop()  # before the server, which then has no stream to cut
         second.stop()
