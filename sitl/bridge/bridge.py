@@ -164,7 +164,11 @@ class Bridge:
         if is_position:
             self._position(vehicle, message, now_s)
         elif is_heartbeat:
+            before = (vehicle.armed, vehicle.mode)
             vehicle.heard_heartbeat(message)
+            if (vehicle.armed, vehicle.mode) != before:
+                log.info("system %d (%s): %s, %s", system_id, self._map.registration(system_id),
+                         "armed" if vehicle.armed else "disarmed", vehicle.mode)
         elif msg_id == mavlink.MAVLINK_MSG_ID_GPS_RAW_INT:
             vehicle.heard_gps(message)
 
