@@ -178,14 +178,15 @@ def main() -> None:
     print(f"scenario: {args.vehicles} system ids, {args.per_datagram} message(s) per datagram, "
           f"{args.seconds:.0f} s per rate, down-sampling off (max_rate_hz=0), batch period "
           f"{args.batch_period * 1000:g} ms, server in its own process with the live monitor")
-    header = ("offered/s", "sent", "received", "parsed/s", "forwarded/s", "accepted/s", "superseded",
-              "rejected", "dropped", "bridge CPU", "server CPU")
+    header = ("offered/s", "sent", "received", "parsed/s", "forwarded/s", "accepted/s",
+              "superseded", "rejected", "dropped", "bridge CPU", "server CPU")
     print("  ".join(f"{h:>11}" for h in header))
     for r in results:
         row = (
             "flat out" if not r["offered_per_s"] else f"{r['offered_per_s']:,.0f}",
-            f"{r['sent']:,}", f"{r['datagrams_received']:,}", f"{r['positions_per_s']:,.0f}", f"{r['forwarded_per_s']:,.0f}",
-            f"{r['accepted_per_s']:,.0f}", f"{r['superseded']:,}", f"{r['rejected']:,}",
+            f"{r['sent']:,}", f"{r['datagrams_received']:,}", f"{r['positions_per_s']:,.0f}",
+            f"{r['forwarded_per_s']:,.0f}", f"{r['accepted_per_s']:,.0f}",
+            f"{r['superseded']:,}", f"{r['rejected']:,}",
             f"{r['dropped']:,}", f"{r['bridge_cpu']:.0%}", f"{r['server_cpu']:.0%}",
         )
         print("  ".join(f"{c:>11}" for c in row))
