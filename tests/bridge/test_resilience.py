@@ -14,7 +14,6 @@ from airspace.server.app import AirspaceServer
 from airspace.server.settings import ServerSettings
 from airspace.store.memory import MemoryStore
 from sitl.bridge import Drop
-from sitl.bridge.frames import FrameReader
 from tests.bridge.conftest import MakeBridge, until
 from tests.bridge.mavlink_out import Autopilot, unknown_message
 from tests.builders import DEPOT, offset
@@ -69,17 +68,6 @@ async def test_bad_packets_are_counted_by_kind_and_good_ones_around_them_forward
     assert found["MAV-9"].position.lon == pytest.approx(offset(DEPOT, 900, 0)[1], abs=1e-7)
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("dropped")]
     assert sorted(m.split(":")[0] for m in logged) == sorted(f"dropped {k}" for k in Drop)
-
-
-def test_a_bad_length_byte_costs_only_its_own_packet() -> None:
-    autopilot = Autopilot(4)
-    first, second = (autopilot.position(*DEPOT, float(alt)) for alt in (10, 20))
-    autopilot.close()
-    broken = bytearray(first)
-    broken[1] += 7  # the length now reaches into the next packet
-    messages, drops = FrameReader().read(bytes(broken) + second)
-    assert [m.alt for m in messages] == [20_000]
-    assert drops == [(Drop.BAD_CRC, drops[0][1])]
 
 
 async def test_a_vehicle_that_vanishes_is_reported_and_may_come_back_from_elsewhere(
