@@ -32,7 +32,7 @@ from sitl.bridge import (
     parse_vehicle_spec,
 )
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 DEFAULTS = BridgeSettings()
 
 EPILOG = """\b
@@ -214,14 +214,17 @@ def status(stats: BridgeStats) -> dict[str, Any]:
     }
 
 
-def status_line(stats: BridgeStats) -> str:
+def status_line(stats: BridgeStats, final: bool = False) -> str:
     dropped = ", ".join(f"{kind} {n}" for kind, n in sorted(stats.dropped.items())) or "none"
-    service = "connected" if stats.connected else f"down ({stats.last_error or 'connecting'})"
+    if final:
+        service = "stopped"
+    else:
+        service = "connected" if stats.connected else f"down ({stats.last_error or 'connecting'})"
     return (
         f"vehicles {stats.vehicles_seen} seen, {stats.vehicles_active} active · positions "
         f"{stats.positions} · states forwarded {stats.forwarded} (accepted {stats.accepted}, "
         f"rejected {stats.rejected}, superseded {stats.superseded}, stale {stats.stale}) · "
-        f"dropped: {dropped} · service {service}"
+        f"dropped: {dropped} · stream {service}"
     )
 
 
@@ -230,7 +233,7 @@ def _show_status(stats: BridgeStats, as_json: bool, final: bool = False) -> None
         click.echo(json.dumps({"status": status(stats), "final": final}))
     else:
         when = time.strftime("%H:%M:%S")
-        console.print(f"{when} {'stopped: ' if final else ''}{escape(status_line(stats))}")
+        console.print(f"{when} {escape(status_line(stats, final))}")
 
 
 def _show_alerts(response: telemetry_service_pb2.StreamTelemetryResponse, as_json: bool) -> None:

@@ -54,6 +54,8 @@ class Uplink:
     def stop(self, timeout_s: float = 5.0) -> None:
         """End the stream (half-close, so the service sees a clean end) and the thread."""
         self._stopping.set()
+        if self._thread.ident is None:
+            return  # never started
         self._thread.join(timeout_s)
         if self._thread.is_alive() and self._client is not None:
             self._client.close()  # cancels a stream the service does not end
@@ -82,7 +84,7 @@ class Uplink:
             if self._stats.connects > connects:
                 wait_s = self._settings.reconnect_min_s
             self._stats.last_error = reason
-            log.warning("telemetry stream to %s lost (%s); retrying in %.1f s",
+            log.warning("no telemetry stream to %s (%s); retrying in %.1f s",
                         self._target, reason, wait_s)
             self._stopping.wait(wait_s)
             wait_s = min(2 * wait_s, self._settings.reconnect_max_s)

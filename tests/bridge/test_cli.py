@@ -11,8 +11,9 @@ from typing import Any, cast
 
 from click.testing import CliRunner
 
-from airspace.cli.bridge import bridge
+from airspace.cli.bridge import bridge, status_line
 from airspace.events import TrafficSnapshot
+from sitl.bridge import BridgeStats, Drop
 from tests.bridge.mavlink_out import Autopilot
 from tests.builders import DEPOT
 from tests.conftest import RunningServer
@@ -96,3 +97,15 @@ def test_help_explains_every_option_with_an_example() -> None:
                    "--vanish-after", "--status-every", "--duration"):
         assert option in result.output
     assert "airspace bridge --mavlink udpin:" in result.output
+
+
+def test_the_status_line_names_each_figure() -> None:
+    stats = BridgeStats(vehicles_seen=3, vehicles_active=2, positions=90, forwarded=12,
+                        accepted=11, rejected=1, superseded=78, last_error="Unavailable: down")
+    stats.dropped.update({Drop.BAD_CRC: 2, Drop.CONFLICT: 1})
+    assert status_line(stats) == (
+        "vehicles 3 seen, 2 active · positions 90 · states forwarded 12 (accepted 11, "
+        "rejected 1, superseded 78, stale 0) · dropped: bad_crc 2, conflict 1 · "
+        "stream down (Unavailable: down)"
+    )
+    assert status_line(stats, final=True).endswith("stream stopped")
