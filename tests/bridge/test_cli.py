@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +21,8 @@ from sitl.bridge import BridgeStats, Drop
 from tests.bridge.mavlink_out import Autopilot
 from tests.builders import DEPOT
 from tests.conftest import RunningServer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_udp_port() -> int:
@@ -109,3 +115,20 @@ def test_the_status_line_names_each_figure() -> None:
         "stream down (Unavailable: down)"
     )
     assert status_line(stats, final=True).endswith("stream stopped")
+
+
+def test_ctrl_c_stops_the_command_cleanly(wall_clock_server: RunningServer) -> None:
+    obj = {"target": wall_clock_server.target, "token": "demo-operator", "json": True}
+    code = f"from airspace.cli.bridge import bridge; bridge.main(obj={obj!r})"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "--mavlink", f"udpin:127.0.0.1:{free_udp_port()}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stderr is not None
+    while "streaming telemetry" not in (line := process.stderr.readline()):
+        assert line, "the bridge exited before it streamed"
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert json.loads(out.splitlines()[-1])["final"] is True
