@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from airspace.cli import monitor
+from airspace.cli.options import json_option
 from airspace.v1 import telemetry_service_pb2
 from sitl.bridge import (
     Assignment,
@@ -62,6 +63,7 @@ def _vehicles(
 
 
 @click.command("bridge", epilog=EPILOG)
+@json_option
 @click.option(
     "--mavlink",
     "endpoints",
@@ -169,9 +171,7 @@ def bridge(
         raise click.BadParameter(f"cannot listen: {exc}", param_hint="--mavlink") from exc
 
 
-async def _run(
-    bridge: Bridge, status_every: float, duration: float | None, as_json: bool
-) -> None:
+async def _run(bridge: Bridge, status_every: float, duration: float | None, as_json: bool) -> None:
     await bridge.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -30,7 +30,8 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import config, monitor, plan, replay, sim
+from airspace.cli import bridge, config, monitor, plan, replay, sim
+from airspace.cli.options import json_option
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
@@ -96,21 +97,6 @@ Exit codes: 0 done, 1 refused by the service (the reason is printed),
 def cli(ctx: click.Context, target: str, token: str, timeout_s: float, as_json: bool) -> None:
     """Airspace: low-altitude traffic management for city drone traffic."""
     ctx.obj = {"target": target, "token": token, "timeout_s": timeout_s, "json": as_json}
-
-
-def _json_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value:
-        ctx.ensure_object(dict)["json"] = True
-
-
-json_option = click.option(
-    "--json",
-    "json_here",
-    is_flag=True,
-    expose_value=False,
-    callback=_json_flag,
-    help="Print JSON for scripts (same as `airspace --json ...`).",
-)
 
 
 @contextmanager
@@ -654,6 +640,7 @@ def monitor_command(
 
 
 cli.add_command(sim.sim)
+cli.add_command(bridge.bridge)
 
 if __name__ == "__main__":
     cli()

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from airspace.cli.options import json_option
 from airspace.clock import Clock, SystemClock
 from airspace.sdk import AirspaceClient
 from sitl import faults as fault_syntax
@@ -57,7 +58,10 @@ def _pair(text: str | None, option: str) -> tuple[float, float] | None:
 @click.group()
 @click.pass_context
 def sim(ctx: click.Context) -> None:
-    """Simulated drones: a PX4-SITL-like fleet over MAVLink 2."""
+    """Simulated drones: a PX4-SITL-like fleet over MAVLink 2.
+
+    Example: airspace sim fleet --plans flights.geojson --manifest fleet.json --activate
+    """
     ctx.ensure_object(dict)
     ctx.obj.setdefault("target", "localhost:50051")
     ctx.obj.setdefault("token", "demo-operator")
@@ -65,6 +69,7 @@ def sim(ctx: click.Context) -> None:
 
 
 @sim.command("fleet")
+@json_option
 @click.option(
     "--plans",
     "plans_path",
