@@ -48,6 +48,9 @@ MAX_ADVISED_PER_CYCLE = 100
 them; the rest are published at once without, and get theirs when next published."""
 FORGET_AFTER_TIMEOUTS = 4
 """Tracks silent for this many telemetry timeouts are forgotten."""
+ON_GROUND_M = 1.0
+"""At or below this altitude (AGL), and nearly still, a vehicle is on the ground."""
+ON_GROUND_MPS = 0.5
 
 TrackKey = tuple[str, str]
 """(operator id, registration id): one ground station never disturbs another's vehicles."""
@@ -189,7 +192,8 @@ class LiveAirspace:
                 continue
             plan = self._plans.get(state.flight_plan_id)
             if plan is None or plan.state not in AIRBORNE_STATES:
-                self._alert_unplanned(key, record, plan, now_s)
+                if not _on_the_ground(state):
+                    self._alert_unplanned(key, record, plan, now_s)
                 continue
             deviation = deviation_m(self._deconflictor, plan, state)
             await self._judge(plan, record, deviation, now_s)
@@ -432,6 +436,15 @@ class LiveAirspace:
     def _priority(self, record: TrackRecord) -> int:
         plan = self._plans.get(record.state.flight_plan_id)
         return int(plan.priority) if plan else 0
+
+
+def _on_the_ground(state: VehicleState) -> bool:
+    """Sitting on its pad (powered, reporting, not flying): no plan needed yet."""
+    return (
+        state.altitude_m <= ON_GROUND_M
+        and state.ground_speed_mps <= ON_GROUND_MPS
+        and abs(state.velocity_down_mps) <= ON_GROUND_MPS
+    )
 
 
 def _plan_position(plan: FlightPlan) -> LatLng:

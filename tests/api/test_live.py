@@ -272,3 +272,18 @@ async def _drain(subscription):  # type: ignore[no-untyped-def]
     while (event := await subscription.next()) is not None:
         events.append(event)
     return events
+
+
+def test_a_drone_waiting_on_its_pad_needs_no_plan_until_it_lifts_off(
+    running: RunningServer, station: GroundStation
+) -> None:
+    running.clock.set(MID_CRUISE_S)
+    lat, lon = DEPOT
+    station.send(state("UAS-PAD", "", MID_CRUISE_S, lat, lon, 0.0))
+    running.cycle()
+    assert not [r for r in station.drain() if r.alerts]
+    running.clock.advance(1)
+    station.send(state("UAS-PAD", "", running.clock.now(), lat, lon, 3.0, down=-3.0))
+    running.cycle()
+    pushed = station.wait_for(alert_of(telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN))
+    assert pushed.alerts[0].registration_id == "UAS-PAD"
