@@ -59,6 +59,8 @@ def _encoder(hint: Any) -> Convert:
         return sorted
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return lambda value: value.value
+    if hint is float:
+        return float  # one spelling per value: stores compare stored JSON to detect changes
     return _same
 
 

@@ -1,18 +1,33 @@
-"""The shared store: many replicas serve one airspace held in Redis.
+"""The shared store: many replicas serve one airspace held in Redis (one node or a cluster).
 
-Redis holds the truth: every plan (a hash of JSON by id, with sorted id sets for listing),
-the set of plans holding airspace, zones, the outcome of each request id, and a change log
-(a stream) that every write appends to in the same atomic script (``redis_scripts``).
+Where things live. Keys come in hash-tag groups, so a Redis Cluster spreads them by region:
+- the global group ``{NS}``: every plan (JSON by id, with a version), the ids of plans holding
+  airspace, sorted id sets for listing, each request id's outcome, zones, the set of
+  regions in use, and the *event stream*: every committed change, in one total order;
+- one group per region ``{NS:REGION}`` (REGION: the H3 cell at resolution 5 — about 250 km²
+  — that holds a reserved index cell): the region's *intent log*;
+- ``{NS}-states``: the vehicle states each replica accepted, for the others to monitor.
 
-Each replica keeps a local copy of what a submission is judged against (the plans holding
-airspace, indexed by key, and the zones), current up to a position in the log. Before it
-judges, a replica reads the log from that position; the submit script then books only if
-nothing written meanwhile touched the plan's regions. The same log tells each replica what
-the others changed (``follow``), and a second stream carries the vehicle states each one
-takes in (``share_states``), so every replica monitors all the traffic.
+How a plan is booked (``submit``). Each replica keeps a local copy of the reservations,
+built from the event stream and the intent logs of the regions it books in. It reads those
+to their ends, judges the plan (the exact verdict is Python, not Lua), then:
+1. ``PREPARE`` in every region of the plan: append an intent only if no intent written to
+   that region since the replica read it shares a sub-region (H3 resolution 7, 10 minutes)
+   with the plan. Otherwise the replica reads on and judges again.
+2. ``DECIDE`` in the global group: the commit point. It fails if the transaction was aborted
+   or is older than ``INTENT_LIFETIME_S``, and it checks that every plan being preempted is
+   still as judged.
+An intent counts as a reservation from the moment it is written, decided or not, so two
+conflicting plans can never both commit: they share a region, the later intent is refused
+or was judged against the earlier one. A replica that dies between the steps leaves intents
+that no one decided; the first submission they block aborts them (``ABORT`` sets the
+transaction's decision to abort unless it was committed; exactly one of the two wins), so no
+reservation blocks the sky for longer than a submission takes to notice it.
 
-When Redis cannot be reached, every call raises ``Unavailable``; the local copy is rebuilt
-from Redis when the log shows a gap (trimmed, or Redis came back without its data).
+Changes of state (cancel, activate, preemption, conformance) are one script in the global
+group; every replica learns them from the event stream, which also fans out zone changes.
+When Redis cannot be reached, every call raises ``Unavailable`` and the local copy is
+reloaded once Redis answers again (or when a log shows a gap).
 """
 
 from __future__ import annotations
@@ -20,13 +35,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import h3.api.basic_int as h3
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisClusterException
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from airspace.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable
@@ -39,67 +59,99 @@ from airspace.telemetry import VehicleState
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-LOG_MAX_ENTRIES = 200_000
+REGION_RESOLUTION = 5
+"""Regions (hash tags, so cluster shards) are H3 cells at this resolution."""
+SUB_REGION_RESOLUTION = 7
+SUB_REGION_BUCKETS = 5
+"""Sub-regions (the grain of the intent check): H3 resolution 7 × 5 time buckets."""
+INTENT_LIFETIME_S = 10.0
+"""An intent must be decided within this long, or it is aborted."""
+LOG_MAX_ENTRIES = 100_000
 STATES_MAX_ENTRIES = 20_000
 MAX_SUBMIT_ATTEMPTS = 50
-REGION_BUCKETS = 5
-"""Time buckets per region: with 120 s buckets, a region spans 10 minutes."""
-_PAGE = 500
+_READ = 1000
 _BLOCK_MS = 1000
+_SETTLED_MEMORY = 100_000
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, RedisClusterException, OSError)
 
 
-def regions(keys: Iterable[Key]) -> str:
-    """The regions (parent H3 cell one resolution up, 10-minute span) the keys lie in, as
-    the space-separated words the scripts compare."""
-    found = {
-        (h3.cell_to_parent(cell, h3.get_resolution(cell) - 1), bucket // REGION_BUCKETS)
-        for cell, _layer, bucket in keys
-    }
-    return " ".join(f"{cell:x}:{span}" for cell, span in sorted(found))
+def regions_of(keys: Iterable[Key]) -> dict[str, str]:
+    """Region → the plan's sub-regions in it (space-separated words, as the scripts read)."""
+    found: dict[str, set[str]] = {}
+    for cell, _layer, bucket in keys:
+        region = f"{h3.cell_to_parent(cell, REGION_RESOLUTION):x}"
+        sub = f"{h3.cell_to_parent(cell, SUB_REGION_RESOLUTION):x}:{bucket // SUB_REGION_BUCKETS}"
+        found.setdefault(region, set()).add(sub)
+    return {region: " ".join(sorted(subs)) for region, subs in sorted(found.items())}
+
+
+@dataclass(slots=True)
+class _Log:
+    """How far this replica has read one stream."""
+
+    position: str = "0-0"
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Intent:
+    transaction: str
+    at_s: float
 
 
 class RedisStore:
-    """A ``Store`` on one Redis server, shared by any number of replicas."""
+    """A ``Store`` on Redis, shared by any number of replicas."""
 
     def __init__(
-        self, client: aioredis.Redis, keys_of: KeysOf, *, namespace: str = "airspace"
+        self, client: aioredis.Redis | RedisCluster, keys_of: KeysOf, *, namespace: str = "airspace"
     ) -> None:
         self._redis: Any = client  # redis-py's reply types depend on the protocol: read as Any
         self._keys_of = keys_of
         self._origin = uuid.uuid4().hex[:12]
         self.namespace = ns = namespace
-        self._k_plans, self._k_ids, self._k_holding = (
-            f"{ns}:plans",
-            f"{ns}:plan-ids",
-            f"{ns}:holding",
-        )
-        self._k_zones, self._k_log, self._k_seq = f"{ns}:zones", f"{ns}:log", f"{ns}:log-seq"
-        self._k_states = f"{ns}:states"
-        self._submit = client.register_script(redis_scripts.SUBMIT)
-        self._replace_plan = client.register_script(redis_scripts.REPLACE_PLAN)
-        self._put_zones = client.register_script(redis_scripts.PUT_ZONES)
-        self._delete_zone = client.register_script(redis_scripts.DELETE_ZONE)
+        g = f"{{{ns}}}"
+        self._k_plans, self._k_versions = f"{g}:plans", f"{g}:versions"
+        self._k_ids, self._k_holding = f"{g}:plan-ids", f"{g}:holding"
+        self._k_events, self._k_events_seq = f"{g}:events", f"{g}:events-seq"
+        self._k_zones, self._k_regions = f"{g}:zones", f"{g}:regions"
+        self._k_states = f"{{{ns}-states}}:states"
+        self._g = g
+        scripts = redis_scripts
+        self._prepare = client.register_script(scripts.PREPARE)
+        self._decide = client.register_script(scripts.DECIDE)
+        self._abort = client.register_script(scripts.ABORT)
+        self._replace_plan = client.register_script(scripts.REPLACE_PLAN)
+        self._put_zones = client.register_script(scripts.PUT_ZONES)
+        self._delete_zone = client.register_script(scripts.DELETE_ZONE)
         self._index = ReservationIndex()
-        self._booked_keys: dict[str, frozenset[Key]] = {}
-        """Keys of plans this replica just booked, until the log brings them back."""
         self._zones: dict[str, Geozone] = {}
-        self._position = "0-0"
-        self._seq = -1  # nothing loaded yet
+        self._versions: dict[str, int] = {}
+        self._pending: dict[str, _Intent] = {}
+        self._settled: OrderedDict[str, None] = OrderedDict()
+        """Plans whose intents were aborted (an intent read late must not revive them)."""
+        self._booked_keys: dict[str, frozenset[Key]] = {}
+        self._events: _Log | None = None  # None: nothing loaded
+        self._regions: dict[str, _Log] = {}
         self._sync = asyncio.Lock()
         self._on_change: Callable[[RemoteChange], None] | None = None
 
     @classmethod
     def from_url(cls, url: str, keys_of: KeysOf, *, namespace: str = "airspace") -> RedisStore:
-        """``redis://HOST:PORT/DB`` (as redis-py reads it)."""
-        return cls(aioredis.Redis.from_url(url), keys_of, namespace=namespace)
+        """``redis://HOST:PORT/DB`` for one node, ``redis+cluster://HOST:PORT`` for a cluster
+        (any of its nodes)."""
+        if url.startswith("redis+cluster://"):
+            client: Any = RedisCluster.from_url("redis://" + url.removeprefix("redis+cluster://"))
+        else:
+            client = aioredis.Redis.from_url(url)
+        return cls(client, keys_of, namespace=namespace)
 
     # -- geozones ----------------------------------------------------------------------------
     async def list_zones(self) -> list[Geozone]:
-        await self._loaded()
+        await self._fresh()
         return [self._zones[k] for k in sorted(self._zones)]
 
     async def get_zone(self, zone_id: str) -> Geozone | None:
-        await self._loaded()
+        await self._fresh()
         return self._zones.get(zone_id)
 
     async def put_zones(self, zones: Sequence[Geozone], *, create_only: bool = False) -> None:
@@ -108,16 +160,16 @@ class RedisStore:
         args.append("[" + ",".join(bodies) + "]")
         for zone, body in zip(zones, bodies, strict=True):
             args += [zone.geozone_id, body]
-        taken = await self._run(self._put_zones(keys=self._log_keys(self._k_zones), args=args))
+        taken = await self._run(self._put_zones(keys=self._zone_keys(), args=args))
         if taken:
             names = ", ".join(sorted(t.decode() for t in taken))
             raise AlreadyExists(f"geozone {names} already exists")
-        await self._catch_up()
+        await self._catch_up(())
 
     async def delete_zone(self, zone_id: str) -> bool:
         args: list[Any] = [zone_id, self._origin, LOG_MAX_ENTRIES, json.dumps([zone_id])]
-        deleted = await self._run(self._delete_zone(keys=self._log_keys(self._k_zones), args=args))
-        await self._catch_up()
+        deleted = await self._run(self._delete_zone(keys=self._zone_keys(), args=args))
+        await self._catch_up(())
         return bool(deleted)
 
     # -- flight plans ------------------------------------------------------------------------
@@ -133,7 +185,7 @@ class RedisStore:
         return {i: codec.loads(b, FlightPlan) for i, b in zip(ids, bodies, strict=True) if b}
 
     async def holding_plans(self) -> list[FlightPlan]:
-        await self._catch_up()
+        await self._fresh()
         return list(self._index.plans.values())
 
     async def list_plans(
@@ -146,58 +198,114 @@ class RedisStore:
     ) -> list[FlightPlan]:
         ids_key = self._k_ids if operator_id is None else self._operator_ids(operator_id)
         out: list[FlightPlan] = []
-        start = f"({after_id}" if after_id else "-"
+        start: str | bytes = f"({after_id}" if after_id else "-"
         while len(out) < limit:
-            ids = await self._run(self._redis.zrangebylex(ids_key, start, "+", 0, _PAGE))
+            ids = await self._run(self._redis.zrangebylex(ids_key, start, "+", 0, 500))
             if not ids:
                 break
             plans = await self.get_plans(i.decode() for i in ids)
-            for plan in sorted(plans.values(), key=lambda p: p.flight_plan_id):
-                if not states or plan.state in states:
-                    out.append(plan)
+            out += [
+                plans[i.decode()] for i in ids if not states or plans[i.decode()].state in states
+            ]
             start = b"(" + ids[-1]
         return out[:limit]
 
     async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
-        await self._catch_up()
+        keys = list(keys)
+        await self._catch_up(regions_of(keys))
         return self._index.holding(keys)
 
     async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:
-        body = await self._run(self._redis.get(self._submission_key(operator_id, request_id)))
+        body = await self._run(self._redis.get(self._request_key(operator_id, request_id)))
         return None if body is None else codec.loads(body, SubmissionOutcome)
 
     async def submit(self, submission: Submission, decide: Decide) -> SubmissionOutcome:
-        keys = [
-            self._k_plans, self._k_ids, self._k_holding, self._k_log, self._k_seq,
-            self._submission_key(submission.operator_id, submission.request_id),
-            self._operator_ids(submission.operator_id),
-        ]  # fmt: skip
+        regions = regions_of(submission.keys)
+        await self._run(self._redis.sadd(self._k_regions, *regions))
         for _ in range(MAX_SUBMIT_ATTEMPTS):
-            await self._catch_up()
-            position, seq = self._position, self._seq
+            await self._catch_up(regions)
             outcome = decide(self._index.holding(submission.keys))
-            changed = [outcome.plan]
-            touched = set(submission.keys) if outcome.accepted else set()
-            for victim_id in outcome.preempted_plan_ids:
-                victim = self._index.plans[victim_id]
-                reason = f"preempted by higher-priority plan {outcome.plan.flight_plan_id}"
-                changed.append(
-                    victim.with_state(PlanState.PREEMPTED, reason, outcome.plan.create_time_s)
-                )
-                touched |= self._index.keys_of(victim_id)
-            bodies = [codec.dumps(p) for p in changed]
-            args: list[Any] = [position, seq, regions(touched), self._origin]
-            args += [codec.dumps(outcome), LOG_MAX_ENTRIES, "[" + ",".join(bodies) + "]"]
-            for plan, body in zip(changed, bodies, strict=True):
-                args += [plan.flight_plan_id, body, "1" if plan.state.holds_airspace else "0"]
-            answer = await self._run(self._submit(keys=keys, args=args))
-            if answer[0] == b"seen":
-                return codec.loads(answer[1], SubmissionOutcome)
-            if answer[0] == b"ok":
+            if not outcome.accepted and await self._settle_abandoned(outcome):
+                continue
+            transaction, oldest_s = "", 0.0
+            if outcome.accepted:
+                transaction = uuid.uuid4().hex
+                prepared = await self._prepare_all(regions, outcome.plan, transaction)
+                if prepared is None:
+                    continue
+                oldest_s = prepared
+            answer = await self._run(
+                self._decide_outcome(submission, outcome, transaction, oldest_s)
+            )
+            verdict = answer[0].decode()
+            if verdict == "ok":
                 if outcome.accepted:
                     self._booked_keys[outcome.plan.flight_plan_id] = submission.keys
                 return outcome
+            if transaction:
+                await self._run(self._abort_transaction(transaction, outcome.plan.flight_plan_id))
+            if verdict == "seen":
+                return codec.loads(answer[1], SubmissionOutcome)
         raise Unavailable("the airspace is too busy to book this plan now; retry shortly")
+
+    async def _prepare_all(
+        self, regions: dict[str, str], plan: FlightPlan, transaction: str
+    ) -> float | None:
+        """Write the plan's intent in each region; the oldest intent's time (s), or None when
+        a region had news (the intents written are aborted)."""
+        body = codec.dumps(plan)
+        calls = []
+        for region, subs in regions.items():
+            read = self._regions[region]
+            keys = list(self._region_keys(region))
+            args: list[Any] = [read.position, read.seq, subs, self._origin, LOG_MAX_ENTRIES,
+                    plan.flight_plan_id, body, transaction]  # fmt: skip
+            calls.append(self._prepare(keys=keys, args=args))
+        answers = await self._run(asyncio.gather(*calls))
+        if all(a[0] == b"ok" for a in answers):
+            return min(int(a[1]) for a in answers) / 1000.0
+        if any(a[0] == b"ok" for a in answers):
+            await self._run(self._abort_transaction(transaction, plan.flight_plan_id))
+        return None
+
+    def _decide_outcome(
+        self, submission: Submission, outcome: SubmissionOutcome, transaction: str, oldest_s: float
+    ) -> Awaitable[Any]:
+        plan = outcome.plan
+        keys = [
+            self._k_plans, self._k_versions, self._k_ids, self._k_holding, self._k_events,
+            self._k_events_seq, self._request_key(submission.operator_id, submission.request_id),
+            self._operator_ids(submission.operator_id), self._transaction_key(transaction),
+        ]  # fmt: skip
+        args: list[Any] = [
+            transaction, int(oldest_s * 1000), int(INTENT_LIFETIME_S * 1000), self._origin,
+            LOG_MAX_ENTRIES, codec.dumps(outcome), plan.flight_plan_id, codec.dumps(plan),
+            "1" if plan.state.holds_airspace else "0",
+        ]  # fmt: skip
+        for victim_id in outcome.preempted_plan_ids:
+            victim = self._index.plans[victim_id]
+            reason = f"preempted by higher-priority plan {plan.flight_plan_id}"
+            preempted = victim.with_state(PlanState.PREEMPTED, reason, plan.create_time_s)
+            args += [victim_id, codec.dumps(victim), codec.dumps(preempted)]
+        return self._decide(keys=keys, args=args)
+
+    def _abort_transaction(self, transaction: str, plan_id: str) -> Awaitable[Any]:
+        keys = [self._k_events, self._k_events_seq, self._transaction_key(transaction)]
+        return self._abort(keys=keys, args=[plan_id, self._origin, LOG_MAX_ENTRIES])
+
+    async def _settle_abandoned(self, outcome: SubmissionOutcome) -> bool:
+        """Abort the undecided intents, older than their lifetime, that the outcome conflicts
+        with (their owner died or stalled); whether there were any."""
+        cutoff = time.time() - 2 * INTENT_LIFETIME_S
+        stale = [
+            (c.flight_plan_id, intent)
+            for c in outcome.conflicts
+            if (intent := self._pending.get(c.flight_plan_id)) is not None and intent.at_s < cutoff
+        ]
+        for plan_id, intent in stale:
+            log.warning("aborting plan %s: its intent was never decided", plan_id)
+            await self._run(self._abort_transaction(intent.transaction, plan_id))
+        return bool(stale)
 
     async def transition(
         self,
@@ -218,38 +326,47 @@ class RedisStore:
                     reason="STATE_TRANSITION_NOT_ALLOWED",
                 )
             updated = plan.with_state(to, reason, time_s)
-            args = [
-                plan_id, body, codec.dumps(updated), "1" if to.holds_airspace else "0",
-                regions(self._keys_of(plan)), self._origin, LOG_MAX_ENTRIES,
-            ]  # fmt: skip
-            keys = [self._k_plans, self._k_holding, self._k_log, self._k_seq]
+            keys = [self._k_plans, self._k_versions, self._k_holding, self._k_events,
+                    self._k_events_seq]  # fmt: skip
+            args = [plan_id, body, codec.dumps(updated), "1" if to.holds_airspace else "0",
+                    self._origin, LOG_MAX_ENTRIES]  # fmt: skip
             if await self._run(self._replace_plan(keys=keys, args=args)):
-                await self._catch_up()
+                await self._catch_up(())
                 return updated
 
     # -- replicas ----------------------------------------------------------------------------
     async def follow(self, on_change: Callable[[RemoteChange], None]) -> None:
         self._on_change = on_change
-        states_position = "$"
+        states = _Log(position="$")
         pause_s = 0.1
         while True:
             try:
-                await self._catch_up()
-                streams = {self._k_log: self._position, self._k_states: states_position}
-                found = await self._redis.xread(streams, count=1000, block=_BLOCK_MS)
+                await self._catch_up(())
+                events = self._events
+                assert events is not None
+                found = await asyncio.gather(
+                    self._redis.xread(
+                        {self._k_events: events.position}, count=_READ, block=_BLOCK_MS
+                    ),
+                    self._redis.xread(
+                        {self._k_states: states.position}, count=_READ, block=_BLOCK_MS
+                    ),
+                )
                 pause_s = 0.1
-            except (RedisConnectionError, RedisTimeoutError, Unavailable) as exc:
+            except (*_UNREACHABLE, Unavailable) as exc:
                 log.warning("shared store unreachable (%s); retrying in %.1f s", exc, pause_s)
+                self._events = None
                 await asyncio.sleep(pause_s)
                 pause_s = min(pause_s * 2, 5.0)
                 continue
-            for stream, entries in found:
-                if stream.decode() == self._k_log:
-                    async with self._sync:
-                        await self._apply(entries)
-                elif entries:
-                    states_position = entries[-1][0].decode()
-                    self._hand_over_states(entries)
+            new_events, new_states = (_entries(f) for f in found)
+            if new_events:
+                async with self._sync:
+                    if self._events is not None:
+                        await self._apply_events(new_events)
+            if new_states:
+                states.position = new_states[-1][0].decode()
+                self._hand_over_states(new_states)
 
     async def share_states(self, operator_id: str, states: Sequence[VehicleState]) -> None:
         body = json.dumps([_state_row(s) for s in states], separators=(",", ":"))
@@ -262,79 +379,156 @@ class RedisStore:
         await self._redis.aclose()
 
     # -- the local copy ----------------------------------------------------------------------
-    async def _loaded(self) -> None:
-        """Zones are read from the local copy, which ``follow`` keeps within milliseconds of
-        Redis (zone checks race zone changes in any store: a plan is judged against the zones
-        as they were when it was judged). Only a copy never loaded, or lost with Redis, is
-        fetched first."""
-        if self._seq < 0 or self._on_change is None:
-            await self._catch_up()
+    async def _fresh(self) -> None:
+        """Reads of the whole copy (zones, every holding plan) trust ``follow`` to keep it
+        within milliseconds of Redis: a plan is judged against the zones as they were when it
+        was judged, in any store. Without a follower, or after losing Redis, read first."""
+        if self._events is None or self._on_change is None:
+            await self._catch_up(())
 
-    async def _catch_up(self) -> None:
-        """Bring the local copy up to the end of the log."""
+    async def _catch_up(self, regions: Iterable[str]) -> None:
+        """Bring the copy up to the end of the event stream and of the regions' intent logs."""
+        wanted = list(regions)
         async with self._sync:
-            if self._seq < 0:
-                await self._reload()
             while True:
-                found = await self._run(
-                    self._redis.xread({self._k_log: self._position}, count=1000)
-                )
-                entries = found[0][1] if found else []
-                await self._apply(entries)
-                if len(entries) < 1000:
+                if self._events is None:
+                    await self._reload()
+                for region in wanted:
+                    if region not in self._regions:
+                        await self._open_region(region)
+                events = self._events
+                assert events is not None
+                reads = [self._redis.xread({self._k_events: events.position}, count=_READ)]
+                reads += [
+                    self._redis.xread(
+                        {self._region_keys(r)[0]: self._regions[r].position}, count=_READ
+                    )
+                    for r in wanted
+                ]
+                found = [_entries(f) for f in await self._run(asyncio.gather(*reads))]
+                await self._apply_events(found[0])
+                for region, entries in zip(wanted, found[1:], strict=True):
+                    if region in self._regions:
+                        self._apply_intents(region, entries)
+                settled = self._events is not None and all(r in self._regions for r in wanted)
+                if settled and all(len(f) < _READ for f in found):
                     return
 
-    async def _apply(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
-        """Apply log entries after our position, in order (caller holds ``_sync``)."""
+    def _apply_intents(self, region: str, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        read = self._regions[region]
         for entry_id, fields in entries:
-            if _at_or_after(self._position, entry_id):
-                continue  # applied already, by a catch-up that ran meanwhile
             seq = int(fields[b"n"])
-            if seq != self._seq + 1:
-                log.warning("change log gap (at %d, next %d): reloading from Redis", self._seq, seq)
-                await self._reload()
+            if seq <= read.seq:
+                continue
+            if seq != read.seq + 1:
+                log.warning("intent log %s skipped %d entries: reloading", region, seq - read.seq)
+                self._events = None
                 return
-            change = self._absorb(fields)
-            self._position, self._seq = entry_id.decode(), seq
+            read.position, read.seq = entry_id.decode(), seq
+            self._take_intent(fields)
+
+    def _take_intent(self, fields: dict[bytes, bytes]) -> None:
+        plan_id = fields[b"id"].decode()
+        if plan_id in self._versions or plan_id in self._settled:
+            return  # decided already: the event stream has the truth
+        plan = codec.loads(fields[b"p"], FlightPlan)
+        self._pending[plan_id] = _Intent(fields[b"x"].decode(), int(fields[b"t"]) / 1000.0)
+        self._hold(plan)
+
+    async def _apply_events(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        events = self._events
+        assert events is not None
+        for entry_id, fields in entries:
+            seq = int(fields[b"n"])
+            if seq <= events.seq:
+                continue
+            if seq != events.seq + 1:
+                log.warning("event stream gap (at %d, next %d): reloading", events.seq, seq)
+                self._events = None
+                return
+            change = self._take_event(fields)
+            events.position, events.seq = entry_id.decode(), seq
             if self._on_change is not None and fields[b"o"].decode() != self._origin:
                 self._on_change(change)
 
-    def _absorb(self, fields: dict[bytes, bytes]) -> RemoteChange:
-        plans = tuple(codec.from_plain(p, FlightPlan) for p in _json(fields, b"p"))
+    def _take_event(self, fields: dict[bytes, bytes]) -> RemoteChange:
+        plans = []
+        for version, plain in _json(fields, b"p"):
+            plan = codec.from_plain(plain, FlightPlan)
+            plans.append(plan)
+            if version > self._versions.get(plan.flight_plan_id, 0):
+                self._versions[plan.flight_plan_id] = version
+                self._pending.pop(plan.flight_plan_id, None)
+                self._hold(plan)
+        if b"a" in fields:
+            aborted = fields[b"a"].decode()
+            self._settled[aborted] = None
+            if len(self._settled) > _SETTLED_MEMORY:
+                self._settled.popitem(last=False)
+            if self._pending.pop(aborted, None) is not None:
+                self._index.release(aborted)
         zones = tuple(codec.from_plain(z, Geozone) for z in _json(fields, b"z"))
         deleted = tuple(str(z) for z in _json(fields, b"d"))
-        for plan in plans:
-            self._hold(plan)
         self._zones.update((z.geozone_id, z) for z in zones)
         for zone_id in deleted:
             self._zones.pop(zone_id, None)
-        return RemoteChange(plans=plans, zones=zones, deleted_zone_ids=deleted)
+        return RemoteChange(plans=tuple(plans), zones=zones, deleted_zone_ids=deleted)
 
     def _hold(self, plan: FlightPlan) -> None:
+        plan_id = plan.flight_plan_id
         if plan.state.holds_airspace:
-            known = self._index.keys_of(plan.flight_plan_id) or self._booked_keys.pop(
-                plan.flight_plan_id, frozenset()
-            )
+            known = self._index.keys_of(plan_id) or self._booked_keys.pop(plan_id, frozenset())
             self._index.put(plan, known or self._keys_of(plan))
         else:
-            self._index.release(plan.flight_plan_id)
+            self._index.release(plan_id)
 
     async def _reload(self) -> None:
-        """Rebuild the local copy from Redis (caller holds ``_sync``)."""
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.get(self._k_seq)
-            pipe.xrevrange(self._k_log, "+", "-", count=1)
-            pipe.smembers(self._k_holding)
-            pipe.hgetall(self._k_zones)
-            seq, last, holding, zones = await self._run(pipe.execute())
-        self._seq = int(seq or 0)
-        self._position = last[0][0].decode() if last else "0-0"
+        """Rebuild the copy from Redis (caller holds ``_sync``)."""
+        seq, last, holding, zones = await self._run(
+            asyncio.gather(
+                self._redis.get(self._k_events_seq),
+                self._redis.xrevrange(self._k_events, "+", "-", count=1),
+                self._redis.smembers(self._k_holding),
+                self._redis.hgetall(self._k_zones),
+            )
+        )
+        self._events = _Log(last[0][0].decode() if last else "0-0", int(seq or 0))
         self._index.clear()
-        plans = await self.get_plans(i.decode() for i in holding)
-        for plan in plans.values():
-            if plan.state.holds_airspace:
-                self._index.put(plan, self._keys_of(plan))
+        self._pending.clear()
+        self._regions.clear()
+        ids = [i.decode() for i in holding]
+        versions = await self._run(self._redis.hmget(self._k_versions, ids)) if ids else []
+        self._versions = {i: int(v) for i, v in zip(ids, versions, strict=True) if v}
+        for plan in (await self.get_plans(ids)).values():
+            self._hold(plan)
         self._zones = {k.decode(): codec.loads(v, Geozone) for k, v in zones.items()}
+
+    async def _open_region(self, region: str) -> None:
+        """Start reading a region's intent log: its end, plus the intents recent enough to
+        be still undecided (caller holds ``_sync``)."""
+        log_key, seq_key = self._region_keys(region)
+        since_ms = int((time.time() - 3 * INTENT_LIFETIME_S) * 1000)
+        seq, last, recent = await self._run(
+            asyncio.gather(
+                self._redis.get(seq_key),
+                self._redis.xrevrange(log_key, "+", "-", count=1),
+                self._redis.xrange(log_key, f"{since_ms}-0", "+"),
+            )
+        )
+        read = self._regions[region] = _Log(last[0][0].decode() if last else "0-0", int(seq or 0))
+        intents = [f for _, f in recent if int(f[b"n"]) <= read.seq]  # later: the next read
+        undecided = await self._undecided([f[b"x"].decode() for f in intents])
+        for fields in intents:
+            if fields[b"x"].decode() in undecided:
+                self._take_intent(fields)
+
+    async def _undecided(self, transactions: list[str]) -> set[str]:
+        """The transactions with no decision yet."""
+        if not transactions:
+            return set()
+        keys = [self._transaction_key(t) for t in transactions]
+        decisions = await self._run(self._redis.mget(keys))
+        return {t for t, d in zip(transactions, decisions, strict=True) if d is None}
 
     def _hand_over_states(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         states: list[tuple[str, VehicleState]] = []
@@ -346,29 +540,38 @@ class RedisStore:
         if states and self._on_change is not None:
             self._on_change(RemoteChange(states=tuple(states)))
 
-    # -- helpers -----------------------------------------------------------------------------
-    def _log_keys(self, key: str) -> list[str]:
-        return [key, self._k_log, self._k_seq]
+    # -- keys --------------------------------------------------------------------------------
+    def _region_keys(self, region: str) -> tuple[str, str]:
+        tag = f"{{{self.namespace}:{region}}}"
+        return f"{tag}:intents", f"{tag}:seq"
 
-    def _submission_key(self, operator_id: str, request_id: str) -> str:
-        return f"{self.namespace}:request:{operator_id}:{request_id}"
+    def _zone_keys(self) -> list[str]:
+        return [self._k_zones, self._k_events, self._k_events_seq]
+
+    def _request_key(self, operator_id: str, request_id: str) -> str:
+        return f"{self._g}:request:{operator_id}:{request_id}"
 
     def _operator_ids(self, operator_id: str) -> str:
-        return f"{self.namespace}:operator-plan-ids:{operator_id}"
+        return f"{self._g}:operator-plan-ids:{operator_id}"
+
+    def _transaction_key(self, transaction: str) -> str:
+        return f"{self._g}:transaction:{transaction}"
 
     async def _run(self, call: Awaitable[T]) -> T:
         try:
             return await call
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            self._seq = -1  # whatever we hold may be stale: reload when Redis is back
+        except _UNREACHABLE as exc:
+            self._events = None  # whatever we hold may be stale: reload when Redis is back
             raise Unavailable(f"the shared store is unreachable: {exc}") from exc
 
 
-def _at_or_after(position: str, entry_id: bytes) -> bool:
-    """Whether stream id ``position`` is at or after ``entry_id``."""
-    ms, _, seq = position.partition("-")
-    e_ms, _, e_seq = entry_id.decode().partition("-")
-    return (int(ms), int(seq or 0)) >= (int(e_ms), int(e_seq or 0))
+def _entries(found: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:
+    """The entries of a one-stream XREAD reply (RESP2 list or RESP3 map)."""
+    if not found:
+        return []
+    if isinstance(found, dict):
+        return next(iter(found.values()))[0]
+    return found[0][1]
 
 
 def _json(fields: dict[bytes, bytes], name: bytes) -> list[Any]:

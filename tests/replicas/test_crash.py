@@ -53,7 +53,7 @@ def replicas(redis_server: RedisServer) -> Iterator[list[tuple[subprocess.Popen[
 def stored_plans(redis_server: RedisServer) -> dict[str, FlightPlan]:
     client = redis.Redis(port=redis_server.port)
     return {
-        k.decode(): codec.loads(v, FlightPlan) for k, v in client.hgetall("airspace:plans").items()
+        k.decode(): codec.loads(v, FlightPlan) for k, v in client.hgetall("{airspace}:plans").items()
     }
 
 
@@ -98,8 +98,8 @@ def test_a_replica_killed_mid_burst_loses_nothing_acknowledged(
         if state == fp.FLIGHT_PLAN_STATE_ACCEPTED:
             assert plans[plan_id].state.holds_airspace
     client = redis.Redis(port=redis_server.port)
-    listed = {i.decode() for i in client.zrange("airspace:plan-ids", 0, -1)}
-    holding = {i.decode() for i in client.smembers("airspace:holding")}
+    listed = {i.decode() for i in client.zrange("{airspace}:plan-ids", 0, -1)}
+    holding = {i.decode() for i in client.smembers("{airspace}:holding")}
     assert listed == set(plans), "a plan is listed without its body, or the reverse"
     assert holding == {i for i, p in plans.items() if p.state in HOLDING_STATES}
     booked = [plans[i] for i in sorted(holding)]

@@ -28,9 +28,12 @@ from airspace.model import (
     Priority,
 )
 from airspace.store import Store
+from airspace.store import redis as redis_store
+from airspace.store.redis import RedisStore
 from airspace.zones import ZoneChecker
 from tests import strategies
 from tests.bruteforce import find_conflicting_pairs
+from tests.redis_server import RedisServer
 
 OPERATOR = Identity("op-a", "operator")
 OTHER = Identity("op-b", "operator")
@@ -182,3 +185,35 @@ async def test_racing_replicas_never_both_book_a_conflict(
         await replicas[0].transition(
             plan.flight_plan_id, frozenset({PlanState.ACCEPTED}), PlanState.CANCELLED, "", 0.0
         )
+
+
+async def test_a_replica_dying_between_intent_and_decision_blocks_nothing_for_long(
+    redis_server: RedisServer, deconflictor: Deconflictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dead replica's intent holds the sky only until a submission it blocks notices that
+    no one decided it in time; then it is aborted everywhere and the submission goes ahead."""
+    monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", 0.2)
+    stores = [
+        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="dying")
+        for _ in range(2)
+    ]
+    try:
+        dying, alive = stores
+        plan = crossing("ghost")
+        booked = replace(plan, flight_plan_id="ghost", operator_id=OPERATOR.subject_id)
+        regions = redis_store.regions_of(deconflictor.reservation_keys(booked))
+        await dying.plans_holding(deconflictor.reservation_keys(booked))  # reads the logs
+        assert await dying._prepare_all(regions, booked, "dead-transaction") is not None
+        # ... and the replica dies here, before DECIDE.
+        early = await book(alive, deconflictor).submit(OTHER, "r1", crossing("b", dy=10))
+        assert early.plan.state is PlanState.REJECTED, "a fresh intent must count as booked"
+        await asyncio.sleep(2 * 0.2 + 0.1)
+        later = await book(alive, deconflictor).submit(OTHER, "r2", crossing("b", dy=10))
+        assert later.plan.state is PlanState.ACCEPTED
+        assert await alive.get_plan("ghost") is None
+        assert [p.flight_plan_id for p in await alive.holding_plans()] == [
+            later.plan.flight_plan_id
+        ]
+    finally:
+        for store in stores:
+            await store.close()
