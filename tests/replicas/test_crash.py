@@ -52,9 +52,8 @@ def replicas(redis_server: RedisServer) -> Iterator[list[tuple[subprocess.Popen[
 
 def stored_plans(redis_server: RedisServer) -> dict[str, FlightPlan]:
     client = redis.Redis(port=redis_server.port)
-    return {
-        k.decode(): codec.loads(v, FlightPlan) for k, v in client.hgetall("{airspace}:plans").items()
-    }
+    stored = client.hgetall("{airspace}:plans")
+    return {k.decode(): codec.loads(v, FlightPlan) for k, v in stored.items()}
 
 
 @pytest.mark.slow
