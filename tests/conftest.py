@@ -15,7 +15,7 @@ from airspace.sdk import AirspaceClient
 from airspace.server.app import AirspaceServer
 from airspace.server.settings import ServerSettings
 from airspace.store.memory import MemoryStore
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisClusterServers, RedisServer
 
 T = TypeVar("T")
 T0 = 1_796_112_000.0
@@ -86,6 +86,14 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.kill()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisClusterServers]:
+    """A real three-master Redis Cluster for the session."""
+    cluster = RedisClusterServers(tmp_path_factory.mktemp("redis-cluster")).start()
+    yield cluster
+    cluster.kill()
 
 
 @pytest.fixture

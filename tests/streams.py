@@ -90,8 +90,9 @@ class GroundStation(_Collector):
 class Watcher(_Collector):
     """A regulator's WatchAirspace stream."""
 
-    def __init__(self, target: str, request: monitor_pb.WatchAirspaceRequest,
-                 token: str = "demo-regulator") -> None:
+    def __init__(
+        self, target: str, request: monitor_pb.WatchAirspaceRequest, token: str = "demo-regulator"
+    ) -> None:
         self._channel = grpc.insecure_channel(target)
         stub = monitor_grpc.MonitorServiceStub(self._channel)
         self.call = stub.WatchAirspace(request, metadata=(("authorization", f"Bearer {token}"),))
@@ -110,11 +111,24 @@ def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def state(registration_id: str, plan_id: str, time_s: float, lat: float, lon: float,
-          altitude_m: float, north: float = 0.0, east: float = 0.0, down: float = 0.0
-          ) -> telemetry_pb2.VehicleState:
+def state(
+    registration_id: str,
+    plan_id: str,
+    time_s: float,
+    lat: float,
+    lon: float,
+    altitude_m: float,
+    north: float = 0.0,
+    east: float = 0.0,
+    down: float = 0.0,
+) -> telemetry_pb2.VehicleState:
     return telemetry_pb2.VehicleState(
-        registration_id=registration_id, flight_plan_id=plan_id, time=to_timestamp(time_s),
-        position=common_pb2.LatLng(latitude_deg=lat, longitude_deg=lon), altitude_m=altitude_m,
-        velocity_north_mps=north, velocity_east_mps=east, velocity_down_mps=down,
+        registration_id=registration_id,
+        flight_plan_id=plan_id,
+        time=to_timestamp(time_s),
+        position=common_pb2.LatLng(latitude_deg=lat, longitude_deg=lon),
+        altitude_m=altitude_m,
+        velocity_north_mps=north,
+        velocity_east_mps=east,
+        velocity_down_mps=down,
     )

@@ -19,9 +19,18 @@ CORE = [
     "airspace.geozones",
     "airspace.store",
     "airspace.store.memory",
-    "airspace.zone_formats", "airspace.tactical", "airspace.advisories", "airspace.conformance",
-    "airspace.live", "airspace.events", "airspace.watch", "airspace.planning", "airspace.nearby",
-    "planner", "planner.fleet", "planner.vrp",
+    "airspace.zone_formats",
+    "airspace.tactical",
+    "airspace.advisories",
+    "airspace.conformance",
+    "airspace.live",
+    "airspace.events",
+    "airspace.watch",
+    "airspace.planning",
+    "airspace.nearby",
+    "planner",
+    "planner.fleet",
+    "planner.vrp",
 ]
 
 
@@ -35,7 +44,9 @@ def test_generated_stubs_match_the_protos_and_the_runtime() -> None:
     # In a child process: grpc_tools and ortools crash when loaded into one process.
     check = subprocess.run(
         [sys.executable, "-m", "scripts.gen_protos", "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "stubs are current" in check.stdout

@@ -150,7 +150,8 @@ def _when(ts: Any) -> str:
     "--store",
     envvar="AIRSPACE_STORE",
     default=None,
-    help="'memory' (embedded, the default) or redis://HOST:PORT/DB, shared by every replica "
+    help="'memory' (embedded, the default), redis://HOST:PORT/DB or "
+    "redis+cluster://HOST:PORT (any node of a Redis Cluster), shared by every replica "
     "started with the same URL (env AIRSPACE_STORE).",
 )
 @json_option

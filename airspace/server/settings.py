@@ -45,7 +45,8 @@ class ServerSettings:
     demo_city: bool = True
     """Load the bundled demo geozones when the store has none."""
     store: str = "memory"
-    """``memory`` (embedded, this process only) or ``redis://HOST:PORT/DB`` (shared by replicas)."""
+    """``memory`` (embedded, this process only), or shared by replicas: ``redis://HOST:PORT/DB``
+    or ``redis+cluster://HOST:PORT``."""
     airspace: AirspaceConfig = field(default_factory=AirspaceConfig)
     identities: Mapping[str, Identity] = field(default_factory=lambda: dict(DEMO_IDENTITIES))
     """Bearer token → identity."""

@@ -1,4 +1,4 @@
-"""A store from its URL: ``memory`` or ``redis://HOST:PORT/DB``."""
+"""A store from its URL: ``memory``, ``redis://HOST:PORT/DB`` or ``redis+cluster://HOST:PORT``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ def open_store(url: str, keys_of: KeysOf) -> Store:
     rebuild their index)."""
     if url == "memory":
         return MemoryStore()
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    if url.startswith(("redis://", "rediss://", "unix://", "redis+cluster://")):
         from airspace.store.redis import RedisStore  # only shared deployments need redis-py
 
         return RedisStore.from_url(url, keys_of)
-    raise ValueError(f"unknown store {url!r}: use 'memory' or 'redis://HOST:PORT/DB'")
+    raise ValueError(
+        f"unknown store {url!r}: use 'memory', 'redis://HOST:PORT/DB' or "
+        "'redis+cluster://HOST:PORT'"
+    )

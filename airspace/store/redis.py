@@ -133,6 +133,8 @@ class RedisStore:
         self._events: _Log | None = None  # None: nothing loaded
         self._regions: dict[str, _Log] = {}
         self._sync = asyncio.Lock()
+        self._started = not isinstance(client, RedisCluster)
+        self._starting = asyncio.Lock()
         self._on_change: Callable[[RemoteChange], None] | None = None
 
     @classmethod
@@ -389,6 +391,8 @@ class RedisStore:
     async def _catch_up(self, regions: Iterable[str]) -> None:
         """Bring the copy up to the end of the event stream and of the regions' intent logs."""
         wanted = list(regions)
+        if not self._started:  # before the concurrent reads below
+            await self._run(self._start_cluster_client())
         async with self._sync:
             while True:
                 if self._events is None:
@@ -540,6 +544,14 @@ class RedisStore:
         if states and self._on_change is not None:
             self._on_change(RemoteChange(states=tuple(states)))
 
+    async def _start_cluster_client(self) -> None:
+        """Learn the cluster's slots once, before any command: redis-py's cluster client
+        breaks connections when many first commands each try to (found by our race test)."""
+        async with self._starting:
+            if not self._started:
+                await self._redis.initialize()
+                self._started = True
+
     # -- keys --------------------------------------------------------------------------------
     def _region_keys(self, region: str) -> tuple[str, str]:
         tag = f"{{{self.namespace}:{region}}}"
@@ -559,6 +571,8 @@ class RedisStore:
 
     async def _run(self, call: Awaitable[T]) -> T:
         try:
+            if not self._started:  # calls not yet running: start the client first
+                await self._start_cluster_client()
             return await call
         except _UNREACHABLE as exc:
             self._events = None  # whatever we hold may be stale: reload when Redis is back

@@ -62,7 +62,9 @@ def test_a_conforming_flight_stays_activated(
 
 
 def test_leaving_the_plan_then_staying_out_then_returning(
-    operator: AirspaceClient, running: RunningServer, station: GroundStation,
+    operator: AirspaceClient,
+    running: RunningServer,
+    station: GroundStation,
     watcher: Watcher,
 ) -> None:
     plan_id = flying_plan(operator, running)
@@ -73,8 +75,11 @@ def test_leaving_the_plan_then_staying_out_then_returning(
     assert pushed.alerts[0].deviation_m == pytest.approx(300, abs=5)
     assert operator.get_flight_plan(plan_id).state == fp.FLIGHT_PLAN_STATE_NONCONFORMING
     # The plan's state change, then the alert that explains it.
-    watcher.wait_for(lambda r: r.WhichOneof("event") == "plan"
-                     and r.plan.state == fp.FLIGHT_PLAN_STATE_NONCONFORMING)
+    watcher.wait_for(
+        lambda r: (
+            r.WhichOneof("event") == "plan" and r.plan.state == fp.FLIGHT_PLAN_STATE_NONCONFORMING
+        )
+    )
     seen = watcher.wait_for(lambda r: r.WhichOneof("event") == "conformance")
     assert seen.conformance.kind == telemetry_pb2.ALERT_KIND_NONCONFORMING
 
@@ -131,7 +136,9 @@ def test_flying_without_an_activated_plan_is_reported_once(
 
 
 def test_bad_states_are_rejected_one_by_one_and_good_ones_taken(
-    operator: AirspaceClient, other_operator: AirspaceClient, running: RunningServer,
+    operator: AirspaceClient,
+    other_operator: AirspaceClient,
+    running: RunningServer,
     station: GroundStation,
 ) -> None:
     theirs = other_operator.submit_flight_plan(delivery(T0 + 900, DEPOT, EAST_3KM), "t")
@@ -153,7 +160,8 @@ def test_bad_states_are_rejected_one_by_one_and_good_ones_taken(
     reasons = [" ".join(r.reasons) for r in ack.rejections]
     for expected, reason in zip(
         ["finite", "latitude", "future", "faster", "no plan", "no plan", "registration_id"],
-        reasons, strict=True,
+        reasons,
+        strict=True,
     ):
         assert expected in reason
     # Older than what we hold: ignored, and said so.
@@ -162,8 +170,11 @@ def test_bad_states_are_rejected_one_by_one_and_good_ones_taken(
 
 
 def test_two_drones_head_on_get_a_conflict_with_advisories(
-    operator: AirspaceClient, other_operator: AirspaceClient, running: RunningServer,
-    station: GroundStation, watcher: Watcher,
+    operator: AirspaceClient,
+    other_operator: AirspaceClient,
+    running: RunningServer,
+    station: GroundStation,
+    watcher: Watcher,
 ) -> None:
     running.clock.set(MID_CRUISE_S)
     now = MID_CRUISE_S
@@ -187,7 +198,9 @@ def test_two_drones_head_on_get_a_conflict_with_advisories(
 
 
 def test_operators_watch_only_their_own_operations(
-    operator: AirspaceClient, other_operator: AirspaceClient, running: RunningServer,
+    operator: AirspaceClient,
+    other_operator: AirspaceClient,
+    running: RunningServer,
     station: GroundStation,
 ) -> None:
     station.send()  # the ground station's stream is open (and subscribed) before counting
@@ -211,11 +224,16 @@ def test_operators_watch_only_their_own_operations(
             (commercial.flight_plan.flight_plan_id, fp.FLIGHT_PLAN_STATE_ACCEPTED),
             (commercial.flight_plan.flight_plan_id, fp.FLIGHT_PLAN_STATE_PREEMPTED),
         ]
-        tracks = [t.state.registration_id for e in events if e.WhichOneof("event") == "traffic"
-                  for t in e.traffic.tracks]
+        tracks = [
+            t.state.registration_id
+            for e in events
+            if e.WhichOneof("event") == "traffic"
+            for t in e.traffic.tracks
+        ]
         assert tracks == ["UAS-MINE"]
-        alerts = [e.conformance.registration_id for e in events
-                  if e.WhichOneof("event") == "conformance"]
+        alerts = [
+            e.conformance.registration_id for e in events if e.WhichOneof("event") == "conformance"
+        ]
         assert alerts == ["UAS-MINE"]
     finally:
         mine.close()
@@ -225,16 +243,25 @@ def test_watchers_see_only_their_area_and_kinds(
     operator: AirspaceClient, running: RunningServer, station: GroundStation
 ) -> None:
     far = offset(DEPOT, 0, 5000)
-    area = common_pb2.Area(circle=common_pb2.Circle(
-        center=common_pb2.LatLng(latitude_deg=far[0], longitude_deg=far[1]), radius_m=1000))
+    area = common_pb2.Area(
+        circle=common_pb2.Circle(
+            center=common_pb2.LatLng(latitude_deg=far[0], longitude_deg=far[1]), radius_m=1000
+        )
+    )
     before = running.server.bus.subscriber_count
-    local = Watcher(running.target, monitor_pb.WatchAirspaceRequest(
-        area=area, kinds=[monitor_pb.EVENT_KIND_TRAFFIC, monitor_pb.EVENT_KIND_PLAN]))
+    local = Watcher(
+        running.target,
+        monitor_pb.WatchAirspaceRequest(
+            area=area, kinds=[monitor_pb.EVENT_KIND_TRAFFIC, monitor_pb.EVENT_KIND_PLAN]
+        ),
+    )
     wait_until(lambda: running.server.bus.subscriber_count > before)
     try:
         running.clock.set(MID_CRUISE_S)
-        station.send(state("UAS-NEAR", "", MID_CRUISE_S, *DEPOT, 30.0),
-                     state("UAS-FAR", "", MID_CRUISE_S, *far, 30.0))
+        station.send(
+            state("UAS-NEAR", "", MID_CRUISE_S, *DEPOT, 30.0),
+            state("UAS-FAR", "", MID_CRUISE_S, *far, 30.0),
+        )
         operator.submit_flight_plan(delivery(T0 + 3600, DEPOT, EAST_3KM), "elsewhere")
         running.cycle()
         snapshot = local.wait_for(lambda r: r.WhichOneof("event") == "traffic")

@@ -23,16 +23,24 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONFIG = AirspaceConfig()
 
 
-def route(origin: tuple[float, float], destination: tuple[float, float], *,
-          submit: bool = False, window_s: float = 3600) -> pb.PlanRouteRequest:
+def route(
+    origin: tuple[float, float],
+    destination: tuple[float, float],
+    *,
+    submit: bool = False,
+    window_s: float = 3600,
+) -> pb.PlanRouteRequest:
     return pb.PlanRouteRequest(
         origin=common_pb2.LatLng(latitude_deg=origin[0], longitude_deg=origin[1]),
         destination=common_pb2.LatLng(latitude_deg=destination[0], longitude_deg=destination[1]),
         earliest_departure_time=to_timestamp(T0 + 600),
         latest_arrival_time=to_timestamp(T0 + 600 + window_s),
-        vehicle=vehicle(), altitude=common_pb2.AltitudeBand(lower_m=40, upper_m=80),
+        vehicle=vehicle(),
+        altitude=common_pb2.AltitudeBand(lower_m=40, upper_m=80),
         tolerance=fp.NavigationTolerance(horizontal_m=5, vertical_m=5),
-        priority=fp.PRIORITY_COMMERCIAL, submit=submit, request_id="route-1" if submit else "",
+        priority=fp.PRIORITY_COMMERCIAL,
+        submit=submit,
+        request_id="route-1" if submit else "",
     )
 
 

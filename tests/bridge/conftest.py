@@ -16,7 +16,10 @@ from tests.bridge.mavlink_out import Autopilot
 from tests.conftest import RunningServer
 
 FAST = BridgeSettings(
-    batch_period_s=0.01, plan_refresh_s=0.3, reconnect_min_s=0.05, reconnect_max_s=0.2,
+    batch_period_s=0.01,
+    plan_refresh_s=0.3,
+    reconnect_min_s=0.05,
+    reconnect_max_s=0.2,
     max_rate_hz=0.0,
 )
 """Short periods so the tests wait little; every state forwarded unless a test says otherwise."""
@@ -50,9 +53,13 @@ async def make_bridge(running: RunningServer) -> AsyncIterator[MakeBridge]:
     ) -> tuple[Bridge, Responses]:
         responses = Responses()
         bridge = Bridge(
-            ["udpin:127.0.0.1:0"], target or running.target, "demo-operator",
-            assignments=assignments, settings=replace(FAST, **settings),
-            clock=running.clock, on_response=responses.append,
+            ["udpin:127.0.0.1:0"],
+            target or running.target,
+            "demo-operator",
+            assignments=assignments,
+            settings=replace(FAST, **settings),
+            clock=running.clock,
+            on_response=responses.append,
         )
         await bridge.start()
         started.append(bridge)

@@ -70,14 +70,23 @@ async def test_a_position_arrives_as_an_agl_state_with_ned_velocities(
 
 
 async def test_the_manifest_gives_the_plan(
-    running: RunningServer, operator: AirspaceClient, make_bridge: MakeBridge,
-    autopilots: Callable[[int], Autopilot], tmp_path: Path,
+    running: RunningServer,
+    operator: AirspaceClient,
+    make_bridge: MakeBridge,
+    autopilots: Callable[[int], Autopilot],
+    tmp_path: Path,
 ) -> None:
     plan_id = flying_plan(operator, running)
     manifest = tmp_path / "fleet.json"
-    manifest.write_text(json.dumps({"vehicles": [
-        {"system_id": 1, "registration_id": "UAS-TEST-1", "flight_plan_id": plan_id},
-    ]}))
+    manifest.write_text(
+        json.dumps(
+            {
+                "vehicles": [
+                    {"system_id": 1, "registration_id": "UAS-TEST-1", "flight_plan_id": plan_id},
+                ]
+            }
+        )
+    )
     bridge, _ = await make_bridge(tuple(load_manifest(manifest)))
     drone = autopilots(1)
     drone.send(bridge.addresses[0], drone.position(*ON_PLAN, 60.0, east=15.0))
@@ -89,7 +98,9 @@ async def test_the_manifest_gives_the_plan(
 
 
 async def test_without_a_plan_id_the_activated_plan_is_looked_up(
-    running: RunningServer, operator: AirspaceClient, make_bridge: MakeBridge,
+    running: RunningServer,
+    operator: AirspaceClient,
+    make_bridge: MakeBridge,
     autopilots: Callable[[int], Autopilot],
 ) -> None:
     plan_id = flying_plan(operator, running)
@@ -105,8 +116,11 @@ async def test_without_a_plan_id_the_activated_plan_is_looked_up(
     assert found["MAV-5"].state.flight_plan_id == ""
     assert bridge.plan(1) == plan_id and bridge.plan(5) == ""
     await until(lambda: bool(responses.alerts()))
-    unplanned_alerts = [a.registration_id for a in responses.alerts()
-                        if a.kind == telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN]
+    unplanned_alerts = [
+        a.registration_id
+        for a in responses.alerts()
+        if a.kind == telemetry_pb2.ALERT_KIND_NO_ACTIVATED_PLAN
+    ]
     assert unplanned_alerts == ["MAV-5"]
 
     # The plan ends: the next refresh stops sending its id.

@@ -53,9 +53,20 @@ def test_the_command_streams_prints_status_and_stops_after_its_duration(
     sender.start()
     try:
         result = invoke(
-            wall_clock_server, "--mavlink", f"udpin:127.0.0.1:{port}", "--manifest",
-            str(manifest), "--ground-elevation", "4", "--rate", "1", "--status-every", "0.5",
-            "--duration", "2", as_json=True,
+            wall_clock_server,
+            "--mavlink",
+            f"udpin:127.0.0.1:{port}",
+            "--manifest",
+            str(manifest),
+            "--ground-elevation",
+            "4",
+            "--rate",
+            "1",
+            "--status-every",
+            "0.5",
+            "--duration",
+            "2",
+            as_json=True,
         )
     finally:
         stop_sending.set()
@@ -99,15 +110,31 @@ def test_bad_options_are_refused_with_the_reason(
 def test_help_explains_every_option_with_an_example() -> None:
     result = CliRunner().invoke(bridge, ["--help"], obj={})
     assert result.exit_code == 0
-    for option in ("--mavlink", "--manifest", "--vehicle", "--ground-elevation", "--rate",
-                   "--vanish-after", "--status-every", "--duration"):
+    for option in (
+        "--mavlink",
+        "--manifest",
+        "--vehicle",
+        "--ground-elevation",
+        "--rate",
+        "--vanish-after",
+        "--status-every",
+        "--duration",
+    ):
         assert option in result.output
     assert "airspace bridge --mavlink udpin:" in result.output
 
 
 def test_the_status_line_names_each_figure() -> None:
-    stats = BridgeStats(vehicles_seen=3, vehicles_active=2, positions=90, forwarded=12,
-                        accepted=11, rejected=1, superseded=78, last_error="Unavailable: down")
+    stats = BridgeStats(
+        vehicles_seen=3,
+        vehicles_active=2,
+        positions=90,
+        forwarded=12,
+        accepted=11,
+        rejected=1,
+        superseded=78,
+        last_error="Unavailable: down",
+    )
     stats.dropped.update({Drop.BAD_CRC: 2, Drop.CONFLICT: 1})
     assert status_line(stats) == (
         "vehicles 3 seen, 2 active · positions 90 · states forwarded 12 (accepted 11, "
@@ -122,7 +149,9 @@ def test_ctrl_c_stops_the_command_cleanly(wall_clock_server: RunningServer) -> N
     code = f"from airspace.cli.bridge import bridge; bridge.main(obj={obj!r})"
     process = subprocess.Popen(
         [sys.executable, "-c", code, "--mavlink", f"udpin:127.0.0.1:{free_udp_port()}"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert process.stderr is not None

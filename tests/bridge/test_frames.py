@@ -35,8 +35,10 @@ def test_any_bytes_are_split_without_raising(data: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(no_marker, st.integers(0, 10**6), st.booleans()), max_size=6),
-       st.sampled_from([b"", bytes([V2_MARKER, 40, 0]), bytes([V1_MARKER, 90])]))
+@given(
+    st.lists(st.tuples(no_marker, st.integers(0, 10**6), st.booleans()), max_size=6),
+    st.sampled_from([b"", bytes([V2_MARKER, 40, 0]), bytes([V1_MARKER, 90])]),
+)
 def test_every_good_packet_between_bad_bytes_is_found(
     parts: list[tuple[bytes, int, bool]], cut_short: bytes
 ) -> None:

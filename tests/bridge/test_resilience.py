@@ -32,7 +32,9 @@ def corrupted(packet: bytes) -> bytes:
 
 
 async def test_bad_packets_are_counted_by_kind_and_good_ones_around_them_forwarded(
-    running: RunningServer, make_bridge: MakeBridge, autopilots: Callable[[int], Autopilot],
+    running: RunningServer,
+    make_bridge: MakeBridge,
+    autopilots: Callable[[int], Autopilot],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bridge, _ = await make_bridge()
@@ -59,8 +61,13 @@ async def test_bad_packets_are_counted_by_kind_and_good_ones_around_them_forward
     await until(lambda: bridge.stats.datagrams == 10)
 
     assert bridge.stats.dropped == {
-        Drop.TRUNCATED: 1, Drop.BAD_CRC: 2, Drop.BAD_VERSION: 1, Drop.UNKNOWN_MESSAGE: 1,
-        Drop.NOT_MAVLINK: 1, Drop.SYSTEM_ID_ZERO: 1, Drop.CONFLICT: 1,
+        Drop.TRUNCATED: 1,
+        Drop.BAD_CRC: 2,
+        Drop.BAD_VERSION: 1,
+        Drop.UNKNOWN_MESSAGE: 1,
+        Drop.NOT_MAVLINK: 1,
+        Drop.SYSTEM_ID_ZERO: 1,
+        Drop.CONFLICT: 1,
     }
     await until(lambda: bridge.stats.accepted == 8)
     found = {t.state.registration_id: t.state for t in snapshot(running).tracks}
@@ -71,7 +78,9 @@ async def test_bad_packets_are_counted_by_kind_and_good_ones_around_them_forward
 
 
 async def test_a_vehicle_that_vanishes_is_reported_and_may_come_back_from_elsewhere(
-    running: RunningServer, make_bridge: MakeBridge, autopilots: Callable[[int], Autopilot],
+    running: RunningServer,
+    make_bridge: MakeBridge,
+    autopilots: Callable[[int], Autopilot],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, "sitl.bridge")
@@ -83,8 +92,9 @@ async def test_a_vehicle_that_vanishes_is_reported_and_may_come_back_from_elsewh
 
     running.clock.advance(3.5)
     await until(lambda: bridge.stats.vehicles_active == 0)
-    assert any("system 2" in r.getMessage() and "vanished" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "system 2" in r.getMessage() and "vanished" in r.getMessage() for r in caplog.records
+    )
 
     # A restarted simulator comes back on another port: it owns system 2 now.
     second_life.send(bridge.addresses[0], second_life.position(*offset(DEPOT, 50, 0), 30.0))

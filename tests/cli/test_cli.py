@@ -118,16 +118,29 @@ def test_monitor_prints_plan_events_as_json_lines(running: RunningServer) -> Non
 
     env = {**os.environ, "AIRSPACE_TARGET": running.target, "AIRSPACE_TOKEN": "demo-regulator"}
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "airspace.cli.main", "--json", "monitor", "--kind", "plan",
-         "--count", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "airspace.cli.main",
+            "--json",
+            "monitor",
+            "--kind",
+            "plan",
+            "--count",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 30
         while running.server.bus.subscriber_count == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
-        submitted = airspace(running, "--json", "plans", "submit", str(DELIVERY), "--depart-at",
-                             DEPART)
+        submitted = airspace(
+            running, "--json", "plans", "submit", str(DELIVERY), "--depart-at", DEPART
+        )
         plan_id = json.loads(submitted.stdout)["flight_plan"]["flight_plan_id"]
         out, err = watcher.communicate(timeout=30)
     finally:
@@ -139,12 +152,28 @@ def test_monitor_prints_plan_events_as_json_lines(running: RunningServer) -> Non
 
 
 def test_replaying_two_drones_head_on_raises_a_conflict(wall_clock_server: RunningServer) -> None:
-    env = {**os.environ, "AIRSPACE_TARGET": wall_clock_server.target,
-           "AIRSPACE_TOKEN": "demo-operator", "COLUMNS": "250"}
+    env = {
+        **os.environ,
+        "AIRSPACE_TARGET": wall_clock_server.target,
+        "AIRSPACE_TOKEN": "demo-operator",
+        "COLUMNS": "250",
+    }
     replayed = subprocess.run(
-        [sys.executable, "-m", "airspace.cli.main", "telemetry", "replay",
-         str(ROOT / "examples" / "head_on.csv"), "--speed", "5"],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "airspace.cli.main",
+            "telemetry",
+            "replay",
+            str(ROOT / "examples" / "head_on.csv"),
+            "--speed",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert replayed.returncode == 0, replayed.stderr
     assert "NO_ACTIVATED_PLAN" in replayed.stdout
@@ -160,14 +189,31 @@ def test_plan_deliveries_and_route_from_the_command_line(
     small = tmp_path / "orders.json"
     small.write_text(json.dumps(orders))
     out = tmp_path / "flights.geojson"
-    planned = airspace(wall_clock_server, "plan", "deliveries", str(small), "--time-limit", "2",
-                       "--submit", "--geojson", str(out))
+    planned = airspace(
+        wall_clock_server,
+        "plan",
+        "deliveries",
+        str(small),
+        "--time-limit",
+        "2",
+        "--submit",
+        "--geojson",
+        str(out),
+    )
     assert planned.returncode == 0, planned.stderr
     assert "ORD-FRIDGE TOO_HEAVY" in planned.stdout
     features = json.loads(out.read_text())["features"]
     assert features and all(f["geometry"]["type"] == "LineString" for f in features)
     assert {f["properties"]["state"] for f in features} == {"FLIGHT_PLAN_STATE_ACCEPTED"}
-    routed = airspace(wall_clock_server, "plan", "route", "--from", "22.54,114.057", "--to",
-                      "22.56,114.105", "--submit")
+    routed = airspace(
+        wall_clock_server,
+        "plan",
+        "route",
+        "--from",
+        "22.54,114.057",
+        "--to",
+        "22.56,114.105",
+        "--submit",
+    )
     assert routed.returncode == 0, routed.stderr
     assert "submitted as" in routed.stdout and "ACCEPTED" in routed.stdout

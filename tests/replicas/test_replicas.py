@@ -17,22 +17,44 @@ from airspace.v1 import monitor_service_pb2 as monitor_pb
 from airspace.v1 import telemetry_pb2
 from tests.builders import DEPOT, delivery, offset
 from tests.conftest import T0, RunningServer, ServerThread
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisClusterServers, RedisServer
 from tests.streams import GroundStation, Watcher, state, wait_until
 
 EAST_3KM = offset(DEPOT, 3000, 0)
 
 
-@pytest.fixture
-def pair(redis_server: RedisServer, clock: ManualClock) -> Iterator[list[RunningServer]]:
-    """Replicas A and B on a flushed Redis, sharing one test clock."""
-    redis.Redis(port=redis_server.port).flushall()
+def replicas_on(url: str, clock: ManualClock) -> list[RunningServer]:
     replicas = []
     for _ in range(2):
-        settings = ServerSettings(host="127.0.0.1", port=0, store=redis_server.url)
+        settings = ServerSettings(host="127.0.0.1", port=0, store=url)
         thread = ServerThread(AirspaceServer(settings, clock=clock))
         port = thread.start()
         replicas.append(RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread))
+    return replicas
+
+
+@pytest.fixture
+def pair(redis_server: RedisServer, clock: ManualClock) -> Iterator[list[RunningServer]]:
+    """Replicas A and B on a flushed single Redis, sharing one test clock."""
+    redis.Redis(port=redis_server.port).flushall()
+    replicas = replicas_on(redis_server.url, clock)
+    yield replicas
+    for replica in replicas:
+        replica.thread.stop()
+
+
+@pytest.fixture(params=["redis", "cluster"])
+def shared(request: pytest.FixtureRequest, clock: ManualClock) -> Iterator[list[RunningServer]]:
+    """Replicas A and B on a flushed single Redis, then on a flushed three-master cluster."""
+    if request.param == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        ports, url = [server.port], server.url
+    else:
+        cluster: RedisClusterServers = request.getfixturevalue("redis_cluster")
+        ports, url = [n.port for n in cluster.nodes], cluster.url
+    for port in ports:
+        redis.Redis(port=port).flushall()
+    replicas = replicas_on(url, clock)
     yield replicas
     for replica in replicas:
         replica.thread.stop()
@@ -42,8 +64,8 @@ def client(replica: RunningServer, token: str = "demo-operator") -> AirspaceClie
     return AirspaceClient(replica.target, token=token)
 
 
-def test_a_plan_booked_on_one_replica_binds_the_other(pair: list[RunningServer]) -> None:
-    a, b = pair
+def test_a_plan_booked_on_one_replica_binds_the_other(shared: list[RunningServer]) -> None:
+    a, b = shared
     with client(a) as on_a, client(b, "demo-operator-2") as on_b:
         booked = on_a.submit_flight_plan(delivery(T0 + 600, DEPOT, EAST_3KM), "r1").flight_plan
         assert booked.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
@@ -56,9 +78,9 @@ def test_a_plan_booked_on_one_replica_binds_the_other(pair: list[RunningServer])
 
 
 def test_a_regulator_on_either_replica_sees_traffic_sent_to_the_other(
-    pair: list[RunningServer],
+    shared: list[RunningServer],
 ) -> None:
-    a, b = pair
+    a, b = shared
     watcher = Watcher(b.target, monitor_pb.WatchAirspaceRequest())
     station = GroundStation(a.target, "demo-operator")
     try:
@@ -82,8 +104,10 @@ def test_a_regulator_on_either_replica_sees_traffic_sent_to_the_other(
         watcher.close()
 
 
-def test_plan_changes_fan_out_to_watchers_of_every_replica(pair: list[RunningServer]) -> None:
-    a, b = pair
+def test_plan_changes_fan_out_to_watchers_of_every_replica(
+    shared: list[RunningServer],
+) -> None:
+    a, b = shared
     watcher = Watcher(b.target, monitor_pb.WatchAirspaceRequest())
     try:
         wait_until(lambda: b.server.bus.subscriber_count > 0)

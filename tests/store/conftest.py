@@ -1,4 +1,5 @@
-"""Every store behind the one ``Store`` contract: the embedded one and Redis."""
+"""Every store behind the one ``Store`` contract: the embedded one, Redis on one node, and a
+Redis Cluster of three masters."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from airspace.deconfliction import Deconflictor
 from airspace.store import Store
 from airspace.store.memory import MemoryStore
 from airspace.store.redis import RedisStore
-from tests.redis_server import RedisServer
 
 _namespaces = itertools.count()
 
@@ -22,14 +22,23 @@ def deconflictor() -> Deconflictor:
     return Deconflictor(AirspaceConfig())
 
 
-@pytest.fixture(params=["memory", "redis"])
-async def store(request: pytest.FixtureRequest, deconflictor: Deconflictor) -> AsyncIterator[Store]:
+@pytest.fixture(params=["memory", "redis", "cluster"])
+def store_url(request: pytest.FixtureRequest) -> str:
     if request.param == "memory":
+        return "memory"
+    server = request.getfixturevalue(
+        "redis_server" if request.param == "redis" else "redis_cluster"
+    )
+    return str(server.url)
+
+
+@pytest.fixture
+async def store(store_url: str, deconflictor: Deconflictor) -> AsyncIterator[Store]:
+    if store_url == "memory":
         yield MemoryStore()
         return
-    server: RedisServer = request.getfixturevalue("redis_server")
     made = RedisStore.from_url(
-        server.url, deconflictor.reservation_keys, namespace=f"t{next(_namespaces)}"
+        store_url, deconflictor.reservation_keys, namespace=f"t{next(_namespaces)}"
     )
     yield made
     await made.close()
@@ -37,15 +46,12 @@ async def store(request: pytest.FixtureRequest, deconflictor: Deconflictor) -> A
 
 @pytest.fixture
 async def replicas(
-    request: pytest.FixtureRequest, store: Store, deconflictor: Deconflictor
+    store_url: str, store: Store, deconflictor: Deconflictor
 ) -> AsyncIterator[list[Store]]:
     """``store`` and a second replica on the same shared state (itself, when embedded)."""
     if not isinstance(store, RedisStore):
         yield [store, store]
         return
-    server: RedisServer = request.getfixturevalue("redis_server")
-    other = RedisStore.from_url(
-        server.url, deconflictor.reservation_keys, namespace=store.namespace
-    )
+    other = RedisStore.from_url(store_url, deconflictor.reservation_keys, namespace=store.namespace)
     yield [store, other]
     await other.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -171,7 +172,7 @@ async def test_racing_replicas_never_both_book_a_conflict(
 ) -> None:
     books = [book(s, deconflictor) for s in replicas]
     rng = random.Random(seed)
-    run = f"{seed}-{rng.random()}"
+    run = uuid.uuid4().hex  # the store outlives one example
 
     async def submit(i: int, plan: FlightPlan) -> None:
         who = OPERATOR if i % 2 else OTHER
