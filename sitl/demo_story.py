@@ -190,8 +190,10 @@ class Story:
                     "fleet", line, system_id=vehicle.system_id, registration=drone.registration_id
                 )
             legs = Legs(flown, faults, lifecycle, self._announce)
-            await self._run_fleet(fleet, legs)
-            self.tally.mavlink_messages = sum(fleet.counters.messages.values())
+            try:
+                await self._run_fleet(fleet, legs)
+            finally:
+                self.tally.mavlink_messages = sum(fleet.counters.messages.values())
 
     async def _run_fleet(self, fleet: Fleet, legs: Legs) -> None:
         """Run the fleet's real-time loop on its own thread until every plan has ended (or
