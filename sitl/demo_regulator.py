@@ -40,6 +40,9 @@ class Tally:
     """Plans that ended (their vehicle landed)."""
     plan_events: Counter[str] = field(default_factory=Counter)
     alerts: Counter[str] = field(default_factory=Counter)
+    """Conformance alerts by kind."""
+    alerts_on_the_ground: int = 0
+    """Of those, "no activated plan" about vehicles on the ground (waiting, or landed)."""
     conflict_pairs: set[tuple[str, str]] = field(default_factory=set)
     conflict_reports: int = 0
     losses_of_separation: int = 0
@@ -53,6 +56,7 @@ class Tally:
             "flights_flown": self.flights_flown,
             "plan_events": dict(self.plan_events),
             "alerts": dict(self.alerts),
+            "alerts_on_the_ground": self.alerts_on_the_ground,
             "conflicts": [list(pair) for pair in sorted(self.conflict_pairs)],
             "conflict_reports": self.conflict_reports,
             "losses_of_separation": self.losses_of_separation,
@@ -107,6 +111,7 @@ class Regulator:
         kind = telemetry_pb2.AlertKind.Name(alert.kind).removeprefix("ALERT_KIND_")
         self._tally.alerts[kind] += 1
         if kind == "NO_ACTIVATED_PLAN" and alert.altitude_m <= ON_GROUND_M:
+            self._tally.alerts_on_the_ground += 1
             return f"{text} (on the ground)", "quiet"
         return text, ALERT_LEVELS.get(kind, "info")
 

@@ -72,19 +72,19 @@ class Log:
         if self._as_json:
             click.echo(json.dumps({"source": "summary", "summary": tally.as_dict()}))
             return
-        table = Table("summary", "", title="the story in figures", title_justify="left")
-        pairs = ", ".join(f"{a} × {b}" for a, b in sorted(tally.conflict_pairs)) or "none"
+        table = Table("the story in figures", "", title_justify="left")
         alerts = ", ".join(f"{k} {n}" for k, n in sorted(tally.alerts.items())) or "none"
+        if tally.alerts_on_the_ground:
+            alerts += f" ({tally.alerts_on_the_ground} about vehicles on the ground)"
+        pairs = ", ".join(f"{a} × {b}" for a, b in sorted(tally.conflict_pairs)) or "none"
         for name, value in (
             ("plans booked", str(tally.plans_booked)),
             ("flights flown (plans ended)", str(tally.flights_flown)),
             ("conformance alerts", alerts),
             ("conflicts", pairs),
-            (
-                "conflict reports",
-                f"{tally.conflict_reports} ({tally.losses_of_separation} losses of "
-                f"separation), {tally.advisories} advisories",
-            ),
+            ("conflict reports", str(tally.conflict_reports)),
+            ("of which losses of separation", str(tally.losses_of_separation)),
+            ("resolution advisories", str(tally.advisories)),
             ("MAVLink messages sent", f"{tally.mavlink_messages:,}"),
             ("states the bridge forwarded", f"{tally.states_forwarded:,}"),
         ):
