@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 50051
 
-.PHONY: install redis-server run test lint proto check-proto bench clean
+.PHONY: install redis-server run test lint proto check-proto bench demo clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ install: $(STAMP) ## create .venv, install pinned dependencies, verify generated
 
 run: $(STAMP) ## serve the whole service on the embedded store with the demo city
 	$(VENV)/bin/airspace serve --port $(PORT)
+
+demo: $(STAMP) ## the whole story in one process: a city, a firm's deliveries, the fleet over MAVLink, the regulator's alerts (about 3 minutes)
+	$(VENV)/bin/airspace demo
 
 redis-server: ## install Debian's redis-server when it is missing (the Redis store's tests use it)
 	@command -v redis-server >/dev/null || { \

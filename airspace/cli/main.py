@@ -30,7 +30,7 @@ from google.protobuf import json_format
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli import bridge, config, monitor, plan, replay, sim
+from airspace.cli import bridge, config, demo, monitor, plan, replay, sim
 from airspace.cli.options import json_option
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
 from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
@@ -642,6 +642,7 @@ def monitor_command(
 
 cli.add_command(sim.sim)
 cli.add_command(bridge.bridge)
+cli.add_command(demo.demo)
 
 if __name__ == "__main__":
     cli()
