@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Level = Literal["quiet", "info", "good", "warn", "alert"]
+Level = Literal["info", "good", "warn", "alert"]
 
 
 @dataclass(frozen=True, slots=True)

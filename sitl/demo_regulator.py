@@ -14,8 +14,8 @@ from airspace.timestamps import from_timestamp
 from airspace.v1 import flight_plan_pb2, monitor_service_pb2, telemetry_pb2
 from sitl.demo_log import Level, Line, Tell
 
-ON_GROUND_M = 1.0
-"""Tracks at or below this (AGL) are on the ground (the live monitor's airborne threshold)."""
+AIRBORNE_ABOVE_M = 1.0
+"""The traffic line counts tracks above this altitude (AGL) as airborne."""
 ALERT_LEVELS: dict[str, Level] = {
     "NONCONFORMING": "alert",
     "CONTINGENT": "alert",
@@ -41,8 +41,6 @@ class Tally:
     plan_events: Counter[str] = field(default_factory=Counter)
     alerts: Counter[str] = field(default_factory=Counter)
     """Conformance alerts by kind."""
-    alerts_on_the_ground: int = 0
-    """Of those, "no activated plan" about vehicles on the ground (waiting, or landed)."""
     conflict_pairs: set[tuple[str, str]] = field(default_factory=set)
     conflict_reports: int = 0
     losses_of_separation: int = 0
@@ -56,7 +54,6 @@ class Tally:
             "flights_flown": self.flights_flown,
             "plan_events": dict(self.plan_events),
             "alerts": dict(self.alerts),
-            "alerts_on_the_ground": self.alerts_on_the_ground,
             "conflicts": [list(pair) for pair in sorted(self.conflict_pairs)],
             "conflict_reports": self.conflict_reports,
             "losses_of_separation": self.losses_of_separation,
@@ -110,9 +107,6 @@ class Regulator:
     def _conformance(self, alert: telemetry_pb2.ConformanceAlert, text: str) -> tuple[str, Level]:
         kind = telemetry_pb2.AlertKind.Name(alert.kind).removeprefix("ALERT_KIND_")
         self._tally.alerts[kind] += 1
-        if kind == "NO_ACTIVATED_PLAN" and alert.altitude_m <= ON_GROUND_M:
-            self._tally.alerts_on_the_ground += 1
-            return f"{text} (on the ground)", "quiet"
         return text, ALERT_LEVELS.get(kind, "info")
 
     def _conflict(self, conflict: telemetry_pb2.TacticalConflict) -> None:
@@ -142,7 +136,7 @@ class Regulator:
         airborne = sorted(
             (t.state.registration_id, t.state.altitude_m)
             for t in tracks
-            if t.state.altitude_m > ON_GROUND_M
+            if t.state.altitude_m > AIRBORNE_ABOVE_M
         )
         if not tracks:
             return

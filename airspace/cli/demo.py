@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sitl.demo_story import Story
 
 console = Console(highlight=False, soft_wrap=True)
-STYLES = {"quiet": "dim", "info": "", "good": "green", "warn": "yellow", "alert": "bold red"}
+STYLES = {"info": "", "good": "green", "warn": "yellow", "alert": "bold red"}
 
 EPILOG = """\b
 Examples:
@@ -74,8 +74,6 @@ class Log:
             return
         table = Table("the story in figures", "", title_justify="left")
         alerts = ", ".join(f"{k} {n}" for k, n in sorted(tally.alerts.items())) or "none"
-        if tally.alerts_on_the_ground:
-            alerts += f" ({tally.alerts_on_the_ground} about vehicles on the ground)"
         pairs = ", ".join(f"{a} × {b}" for a, b in sorted(tally.conflict_pairs)) or "none"
         for name, value in (
             ("plans booked", str(tally.plans_booked)),
