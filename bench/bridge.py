@@ -72,9 +72,7 @@ def encoded_positions(vehicles: int, per_datagram: int) -> list[bytes]:
                 0,
             )
             packets.append(bytes(message.pack(encoder)))
-    return [
-        b"".join(packets[i : i + per_datagram]) for i in range(0, len(packets), per_datagram)
-    ]
+    return [b"".join(packets[i : i + per_datagram]) for i in range(0, len(packets), per_datagram)]
 
 
 def blast(port: int, rate: float, seconds: float, vehicles: int, per_datagram: int) -> None:
@@ -109,10 +107,24 @@ async def phase(
     async with Bridge(["udpin:127.0.0.1:0"], target, "demo-operator", settings=settings) as bridge:
         port = bridge.addresses[0][1]
         sender = subprocess.Popen(
-            [sys.executable, "-m", "bench.bridge", "--blast", str(port), "--rates", str(rate),
-             "--seconds", str(seconds), "--vehicles", str(vehicles),
-             "--per-datagram", str(per_datagram)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "bench.bridge",
+                "--blast",
+                str(port),
+                "--rates",
+                str(rate),
+                "--seconds",
+                str(seconds),
+                "--vehicles",
+                str(vehicles),
+                "--per-datagram",
+                str(per_datagram),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert sender.stdin is not None and sender.stdout is not None
@@ -151,11 +163,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vehicles", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--rates", default="5000,10000,0",
-                        help="Offered position messages per second, comma-separated; 0: flat out.")
+    parser.add_argument(
+        "--rates",
+        default="5000,10000,0",
+        help="Offered position messages per second, comma-separated; 0: flat out.",
+    )
     parser.add_argument("--per-datagram", type=int, default=1)
-    parser.add_argument("--batch-period", type=float, default=BATCH_PERIOD_S,
-                        help="The bridge's batch period (s).")
+    parser.add_argument(
+        "--batch-period", type=float, default=BATCH_PERIOD_S, help="The bridge's batch period (s)."
+    )
     parser.add_argument("--blast", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
@@ -166,8 +182,7 @@ def main() -> None:
     server = spawn("airspace", "--port", str(port))
     try:
         results = [
-            asyncio.run(phase(f"127.0.0.1:{port}", server.pid, rate, args))
-            for rate in rates
+            asyncio.run(phase(f"127.0.0.1:{port}", server.pid, rate, args)) for rate in rates
         ]
     finally:
         server.kill()
@@ -175,19 +190,38 @@ def main() -> None:
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print("MAVLink bridge — GLOBAL_POSITION_INT over loopback UDP into TelemetryService")
     print(f"machine: {describe()}; load average {load}")
-    print(f"scenario: {args.vehicles} system ids, {args.per_datagram} message(s) per datagram, "
-          f"{args.seconds:.0f} s per rate, down-sampling off (max_rate_hz=0), batch period "
-          f"{args.batch_period * 1000:g} ms, server in its own process with the live monitor")
-    header = ("offered/s", "sent", "received", "parsed/s", "forwarded/s", "accepted/s",
-              "superseded", "rejected", "dropped", "bridge CPU", "server CPU")
+    print(
+        f"scenario: {args.vehicles} system ids, {args.per_datagram} message(s) per datagram, "
+        f"{args.seconds:.0f} s per rate, down-sampling off (max_rate_hz=0), batch period "
+        f"{args.batch_period * 1000:g} ms, server in its own process with the live monitor"
+    )
+    header = (
+        "offered/s",
+        "sent",
+        "received",
+        "parsed/s",
+        "forwarded/s",
+        "accepted/s",
+        "superseded",
+        "rejected",
+        "dropped",
+        "bridge CPU",
+        "server CPU",
+    )
     print("  ".join(f"{h:>11}" for h in header))
     for r in results:
         row = (
             "flat out" if not r["offered_per_s"] else f"{r['offered_per_s']:,.0f}",
-            f"{r['sent']:,}", f"{r['datagrams_received']:,}", f"{r['positions_per_s']:,.0f}",
-            f"{r['forwarded_per_s']:,.0f}", f"{r['accepted_per_s']:,.0f}",
-            f"{r['superseded']:,}", f"{r['rejected']:,}",
-            f"{r['dropped']:,}", f"{r['bridge_cpu']:.0%}", f"{r['server_cpu']:.0%}",
+            f"{r['sent']:,}",
+            f"{r['datagrams_received']:,}",
+            f"{r['positions_per_s']:,.0f}",
+            f"{r['forwarded_per_s']:,.0f}",
+            f"{r['accepted_per_s']:,.0f}",
+            f"{r['superseded']:,}",
+            f"{r['rejected']:,}",
+            f"{r['dropped']:,}",
+            f"{r['bridge_cpu']:.0%}",
+            f"{r['server_cpu']:.0%}",
         )
         print("  ".join(f"{c:>11}" for c in row))
     print(json.dumps([{k: v for k, v in r.items() if k != "stats"} for r in results]))

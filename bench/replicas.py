@@ -1,4 +1,5 @@
-"""Submissions through gRPC with 1, 2 and 4 replicas on one Redis, next to the embedded store.
+"""Submissions through gRPC with 1, 2 and 4 replicas on one Redis and on a three-master Redis
+Cluster, next to the embedded store.
 
     python -m bench.replicas [--plans 10000] [--seconds 10]
 
@@ -25,7 +26,7 @@ from bench.machine import describe
 from bench.servers import free_port, spawn
 from bench.strategic import IN_FLIGHT, SUBMIT_METHOD, drive
 from bench.traffic import START_S, book, delivery_plans
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisClusterServers, RedisServer
 
 
 def requests(tag: str, count: int) -> list[bytes]:
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         asyncio.run(book(args.plans, seed=1, store_url=server.url))
         load_s = time.perf_counter() - started
-        stored = int(client.hlen("airspace:plans"))
+        stored = int(client.hlen("{airspace}:plans"))
         per_plan = (int(client.info("memory")["used_memory"]) - before) / stored
         rows.append(("plans stored in Redis (load time)", f"{stored} ({load_s:.0f} s)"))
         rows.append(("Redis memory per stored plan", f"{per_plan / 1024:.1f} KiB"))
@@ -75,6 +76,20 @@ def main(argv: list[str] | None = None) -> None:
                 ["--store", server.url], count, requests(f"r{count}", 60_000), args.seconds
             )
             rows.append((f"Redis, {count} replica(s) (submissions/s)", f"{rate:.0f}"))
+        cluster = RedisClusterServers(Path(tempfile.mkdtemp(prefix="bench-cluster-"))).start()
+        try:
+            started = time.perf_counter()
+            asyncio.run(book(args.plans, seed=1, store_url=cluster.url))
+            rows.append(("plans loaded into the cluster", f"{time.perf_counter() - started:.0f} s"))
+            for count in (1, 2):
+                rate = measure(
+                    ["--store", cluster.url], count, requests(f"c{count}", 60_000), args.seconds
+                )
+                rows.append(
+                    (f"3-master cluster, {count} replica(s) (submissions/s)", f"{rate:.0f}")
+                )
+        finally:
+            cluster.kill()
     finally:
         server.kill()
     print(f"replicas on one Redis — {describe()}")
