@@ -32,9 +32,9 @@ from airspace.timestamps import from_timestamp
 from airspace.v1 import flight_plan_pb2, geozone_pb2
 from sitl import demo_scenario as scene
 from sitl.bridge import Assignment, Bridge, BridgeSettings, Endpoint
-from sitl.demo_flights import Drone, Legs, drones
 from sitl.demo_log import Level, Line, Tell
 from sitl.demo_regulator import Regulator, Tally
+from sitl.drones import Drone, Legs, drones
 from sitl.faults import Faults
 from sitl.fleet import Fleet, FleetConfig
 from sitl.routes import Route

@@ -277,25 +277,46 @@ def _fly(
     duration: float | None,
     status_every: float,
 ) -> None:
+    from sitl.drones import Legs, drones
     from sitl.fleet import Fleet
     from sitl.manifest import write_manifest
 
     try:
-        flying = Fleet(routes, config, count=count, clock=clock, faults=faults, lifecycle=lifecycle)
+        flown = drones(routes)  # one vehicle per drone, flying its plans in turn
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        flying = Fleet([d.route for d in flown], config, count=count, clock=clock, faults=faults)
     except OSError as exc:
         raise click.ClickException(f"cannot open the vehicles' UDP ports: {exc}") from exc
     with flying:
+        legs = None
+        if lifecycle is not None:
+            no_fault = fault_syntax.Faults()
+            each = [faults.get(i, no_fault) for i in range(len(flown))]
+            legs = Legs(flown, each, lifecycle, lambda route, what, at_s: None)
         if manifest_path is not None:
             write_manifest(manifest_path, flying.vehicles)
         peers = f"{config.target_host}:{config.offboard_port_base}+N"
         if config.ground_station_port:
             peers += f" and :{config.ground_station_port}"
         console.print(
-            f"{len(flying.vehicles)} vehicles ({len(routes[: len(flying.vehicles)])} with a "
+            f"{len(flying.vehicles)} vehicles ({min(len(flown), len(flying.vehicles))} with a "
             f"plan) sending to {peers}; Ctrl-C stops"
         )
+
+        def tend_legs() -> bool:
+            if legs is not None:
+                legs.check(clock.now(), flying.geodetic()[2].tolist())
+            return False
+
         try:
-            flying.run(duration, on_status=lambda s: _show(ctx, s), status_every_s=status_every)
+            flying.run(
+                duration,
+                should_stop=tend_legs,
+                on_status=lambda s: _show(ctx, s),
+                status_every_s=status_every,
+            )
         except KeyboardInterrupt:
             console.print("stopping")
         _show(ctx, flying.status())

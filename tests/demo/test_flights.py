@@ -11,7 +11,7 @@ import pytest
 
 from airspace.sdk import AirspaceClient
 from airspace.v1 import flight_plan_pb2
-from sitl.demo_flights import Legs, drones
+from sitl.drones import Legs, drones
 from sitl.faults import Faults
 from sitl.fleet import Fleet, FleetConfig
 from sitl.routes import Route, route_from_plan

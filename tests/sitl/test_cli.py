@@ -138,6 +138,33 @@ def test_the_cli_flies_the_services_plans_and_activates_and_ends_them(
     assert status["landed"] == 1
 
 
+def test_a_drone_with_two_plans_is_one_vehicle_flying_them_in_turn(
+    running: RunningServer, operator: AirspaceClient, station: GroundStation
+) -> None:
+    """Out to a drop-off and back, as the fleet planner books it: one registration, so one
+    vehicle; each plan activated before its leg and ended after it."""
+    running.clock.set(time.time())
+    out = delivery(time.time() + 1, DEPOT, offset(DEPOT, 60, 0), altitude_m=6.0)
+    back = delivery(time.time() + 20, offset(DEPOT, 60, 0), DEPOT, altitude_m=6.0)
+    ids = [operator.submit_flight_plan(p, f"leg-{i}").flight_plan.flight_plan_id
+           for i, p in enumerate((out, back))]  # fmt: skip
+    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
+    result = CliRunner().invoke(
+        sim,
+        ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", "8",
+         *_ports(station)],
+        obj=obj,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(("activate", "end"))]
+    assert lines == [
+        f"activate {ids[0]}: ACTIVATED", f"end {ids[0]}: ENDED",
+        f"activate {ids[1]}: ACTIVATED", f"end {ids[1]}: ENDED",
+    ]  # fmt: skip
+    status = json.loads([line for line in result.output.splitlines() if line[:1] == "{"][-1])
+    assert status["vehicles"] == 1
+
+
 def test_the_cli_loads_the_fleet_only_when_it_flies() -> None:
     code = "import sys, airspace.cli.sim; print(' '.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -2,7 +2,7 @@
 
 A delivery drone flies several plans (out to the drop-off, back to the depot), all under one
 registration; two simulated vehicles under one registration would report two positions for
-one drone. So the demo joins a drone's plans into one route for one vehicle, and ``Legs``
+one drone. So a drone's plans are joined into one route for one vehicle, and ``Legs``
 activates each plan before its departure and ends it once the vehicle is back on the ground.
 """
 
@@ -29,9 +29,11 @@ class Drone:
 
     @property
     def route(self) -> Route:
-        """The whole day's route for one vehicle; no plan id (the bridge looks up the one
-        activated)."""
+        """The whole day's route for one vehicle. With several plans it carries no plan id (the
+        bridge looks up the one activated)."""
         first = self.legs[0]
+        if len(self.legs) == 1:
+            return first
         return replace(
             first,
             flight_plan_id="",
