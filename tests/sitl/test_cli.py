@@ -40,6 +40,17 @@ def _ports(station: GroundStation) -> list[str]:
     ]  # fmt: skip
 
 
+def _fly_from_service(running: RunningServer, station: GroundStation, duration_s: float) -> Any:
+    """``airspace --json sim fleet --from-service --activate`` at 4× speed."""
+    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
+    return CliRunner().invoke(
+        sim,
+        ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", str(duration_s),
+         *_ports(station)],
+        obj=obj,
+    )  # fmt: skip
+
+
 def test_plan_files_keep_ids_and_registrations(tmp_path: Path) -> None:
     plans = [delivery(T0 + 60, DEPOT, offset(DEPOT, 500, 0)), delivery(T0, DEPOT, DEPOT)]
     plans[0].flight_plan_id, plans[1].flight_plan_id = "late", "early"
@@ -123,13 +134,7 @@ def test_the_cli_flies_the_services_plans_and_activates_and_ends_them(
     running.clock.set(time.time())  # the CLI flies on the wall clock
     plan = delivery(time.time() + 1, DEPOT, offset(DEPOT, 60, 0), altitude_m=6.0)
     plan_id = operator.submit_flight_plan(plan, "cli").flight_plan.flight_plan_id
-    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
-    result = CliRunner().invoke(
-        sim,
-        ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", "3.5",
-         *_ports(station)],
-        obj=obj,
-    )  # fmt: skip
+    result = _fly_from_service(running, station, duration_s=3.5)
     assert result.exit_code == 0, result.output
     assert f"activate {plan_id}: ACTIVATED" in result.output
     assert f"end {plan_id}: ENDED" in result.output
@@ -148,13 +153,7 @@ def test_a_drone_with_two_plans_is_one_vehicle_flying_them_in_turn(
     back = delivery(time.time() + 20, offset(DEPOT, 60, 0), DEPOT, altitude_m=6.0)
     ids = [operator.submit_flight_plan(p, f"leg-{i}").flight_plan.flight_plan_id
            for i, p in enumerate((out, back))]  # fmt: skip
-    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
-    result = CliRunner().invoke(
-        sim,
-        ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", "8",
-         *_ports(station)],
-        obj=obj,
-    )  # fmt: skip
+    result = _fly_from_service(running, station, duration_s=8)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith(("activate", "end"))]
     assert lines == [
