@@ -68,6 +68,7 @@ INTENT_LIFETIME_S = 10.0
 """An intent must be decided within this long, or it is aborted."""
 LOG_MAX_ENTRIES = 100_000
 STATES_MAX_ENTRIES = 20_000
+STATES_LOOKBACK_S = 5.0
 MAX_SUBMIT_ATTEMPTS = 50
 _READ = 1000
 _BLOCK_MS = 1000
@@ -339,36 +340,48 @@ class RedisStore:
     # -- replicas ----------------------------------------------------------------------------
     async def follow(self, on_change: Callable[[RemoteChange], None]) -> None:
         self._on_change = on_change
-        states = _Log(position="$")
+        await asyncio.gather(self._follow(self._next_events), self._follow(self._next_states()))
+
+    async def _follow(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run ``step`` (one blocking read of a stream) forever, riding out Redis outages."""
         pause_s = 0.1
         while True:
             try:
-                await self._catch_up(())
-                events = self._events
-                assert events is not None
-                found = await asyncio.gather(
-                    self._redis.xread(
-                        {self._k_events: events.position}, count=_READ, block=_BLOCK_MS
-                    ),
-                    self._redis.xread(
-                        {self._k_states: states.position}, count=_READ, block=_BLOCK_MS
-                    ),
-                )
+                await step()
                 pause_s = 0.1
             except (*_UNREACHABLE, Unavailable) as exc:
                 log.warning("shared store unreachable (%s); retrying in %.1f s", exc, pause_s)
                 self._events = None
                 await asyncio.sleep(pause_s)
                 pause_s = min(pause_s * 2, 5.0)
-                continue
-            new_events, new_states = (_entries(f) for f in found)
-            if new_events:
-                async with self._sync:
-                    if self._events is not None:
-                        await self._apply_events(new_events)
-            if new_states:
-                states.position = new_states[-1][0].decode()
-                self._hand_over_states(new_states)
+
+    async def _next_events(self) -> None:
+        await self._catch_up(())
+        events = self._events
+        assert events is not None
+        found = await self._redis.xread(
+            {self._k_events: events.position}, count=_READ, block=_BLOCK_MS
+        )
+        if entries := _entries(found):
+            async with self._sync:
+                if self._events is not None:
+                    await self._apply_events(entries)
+
+    def _next_states(self) -> Callable[[], Awaitable[None]]:
+        # From a little before now, not "$": states shared while this replica was starting
+        # up would otherwise be missed (stream ids are Redis's clock in ms; latest state wins,
+        # so reading a few twice is harmless).
+        states = _Log(position=f"{int((time.time() - STATES_LOOKBACK_S) * 1000)}-0")
+
+        async def step() -> None:
+            found = await self._redis.xread(
+                {self._k_states: states.position}, count=_READ, block=_BLOCK_MS
+            )
+            if entries := _entries(found):
+                states.position = entries[-1][0].decode()
+                self._hand_over_states(entries)
+
+        return step
 
     async def share_states(self, operator_id: str, states: Sequence[VehicleState]) -> None:
         body = json.dumps([_state_row(s) for s in states], separators=(",", ":"))
