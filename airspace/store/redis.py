@@ -94,12 +94,6 @@ class _Log:
     seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Intent:
-    transaction: str
-    at_s: float
-
-
 class RedisStore:
     """A ``Store`` on Redis, shared by any number of replicas."""
 
@@ -127,9 +121,11 @@ class RedisStore:
         self._index = ReservationIndex()
         self._zones: dict[str, Geozone] = {}
         self._versions: dict[str, int] = {}
-        self._pending: dict[str, _Intent] = {}
+        self._pending: dict[str, dict[str, float]] = {}
+        """Plan id → its undecided transactions → when each wrote its first intent (s)."""
         self._settled: OrderedDict[str, None] = OrderedDict()
-        """Plans whose intents were aborted (an intent read late must not revive them)."""
+        """Aborted transactions (an intent of theirs read late must not revive them). A plan
+        retried after a refused intent has several; only its live ones hold airspace."""
         self._booked_keys: dict[str, frozenset[Key]] = {}
         self._events: _Log | None = None  # None: nothing loaded
         self._regions: dict[str, _Log] = {}
@@ -294,20 +290,21 @@ class RedisStore:
 
     def _abort_transaction(self, transaction: str, plan_id: str) -> Awaitable[Any]:
         keys = [self._k_events, self._k_events_seq, self._transaction_key(transaction)]
-        return self._abort(keys=keys, args=[plan_id, self._origin, LOG_MAX_ENTRIES])
+        return self._abort(keys=keys, args=[plan_id, self._origin, LOG_MAX_ENTRIES, transaction])
 
     async def _settle_abandoned(self, outcome: SubmissionOutcome) -> bool:
         """Abort the undecided intents, older than their lifetime, that the outcome conflicts
         with (their owner died or stalled); whether there were any."""
         cutoff = time.time() - 2 * INTENT_LIFETIME_S
         stale = [
-            (c.flight_plan_id, intent)
+            (c.flight_plan_id, transaction)
             for c in outcome.conflicts
-            if (intent := self._pending.get(c.flight_plan_id)) is not None and intent.at_s < cutoff
+            for transaction, at_s in self._pending.get(c.flight_plan_id, {}).items()
+            if at_s < cutoff
         ]
-        for plan_id, intent in stale:
+        for plan_id, transaction in stale:
             log.warning("aborting plan %s: its intent was never decided", plan_id)
-            await self._run(self._abort_transaction(intent.transaction, plan_id))
+            await self._run(self._abort_transaction(transaction, plan_id))
         return bool(stale)
 
     async def transition(
@@ -445,12 +442,12 @@ class RedisStore:
             self._take_intent(fields)
 
     def _take_intent(self, fields: dict[bytes, bytes]) -> None:
-        plan_id = fields[b"id"].decode()
-        if plan_id in self._versions or plan_id in self._settled:
+        plan_id, transaction = fields[b"id"].decode(), fields[b"x"].decode()
+        if plan_id in self._versions or transaction in self._settled:
             return  # decided already: the event stream has the truth
-        plan = codec.loads(fields[b"p"], FlightPlan)
-        self._pending[plan_id] = _Intent(fields[b"x"].decode(), int(fields[b"t"]) / 1000.0)
-        self._hold(plan)
+        transactions = self._pending.setdefault(plan_id, {})
+        transactions.setdefault(transaction, int(fields[b"t"]) / 1000.0)
+        self._hold(codec.loads(fields[b"p"], FlightPlan))
 
     async def _apply_events(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
         events = self._events
@@ -478,18 +475,25 @@ class RedisStore:
                 self._pending.pop(plan.flight_plan_id, None)
                 self._hold(plan)
         if b"a" in fields:
-            aborted = fields[b"a"].decode()
-            self._settled[aborted] = None
-            if len(self._settled) > _SETTLED_MEMORY:
-                self._settled.popitem(last=False)
-            if self._pending.pop(aborted, None) is not None:
-                self._index.release(aborted)
+            self._settle(fields[b"a"].decode(), fields[b"x"].decode())
         zones = tuple(codec.from_plain(z, Geozone) for z in _json(fields, b"z"))
         deleted = tuple(str(z) for z in _json(fields, b"d"))
         self._zones.update((z.geozone_id, z) for z in zones)
         for zone_id in deleted:
             self._zones.pop(zone_id, None)
         return RemoteChange(plans=tuple(plans), zones=zones, deleted_zone_ids=deleted)
+
+    def _settle(self, plan_id: str, transaction: str) -> None:
+        """An aborted transaction: its intents no longer hold the plan's airspace."""
+        self._settled[transaction] = None
+        if len(self._settled) > _SETTLED_MEMORY:
+            self._settled.popitem(last=False)
+        transactions = self._pending.get(plan_id)
+        if transactions is not None:
+            transactions.pop(transaction, None)
+            if not transactions:
+                del self._pending[plan_id]
+                self._index.release(plan_id)
 
     def _hold(self, plan: FlightPlan) -> None:
         plan_id = plan.flight_plan_id
@@ -501,15 +505,14 @@ class RedisStore:
 
     async def _reload(self) -> None:
         """Rebuild the copy from Redis (caller holds ``_sync``)."""
-        seq, last, holding, zones = await self._run(
+        last, holding, zones = await self._run(
             asyncio.gather(
-                self._redis.get(self._k_events_seq),
                 self._redis.xrevrange(self._k_events, "+", "-", count=1),
                 self._redis.smembers(self._k_holding),
                 self._redis.hgetall(self._k_zones),
             )
         )
-        self._events = _Log(last[0][0].decode() if last else "0-0", int(seq or 0))
+        self._events = _end_of(last)
         self._index.clear()
         self._pending.clear()
         self._regions.clear()
@@ -523,16 +526,15 @@ class RedisStore:
     async def _open_region(self, region: str) -> None:
         """Start reading a region's intent log: its end, plus the intents recent enough to
         be still undecided (caller holds ``_sync``)."""
-        log_key, seq_key = self._region_keys(region)
+        log_key = self._region_keys(region)[0]
         since_ms = int((time.time() - 3 * INTENT_LIFETIME_S) * 1000)
-        seq, last, recent = await self._run(
+        last, recent = await self._run(
             asyncio.gather(
-                self._redis.get(seq_key),
                 self._redis.xrevrange(log_key, "+", "-", count=1),
                 self._redis.xrange(log_key, f"{since_ms}-0", "+"),
             )
         )
-        read = self._regions[region] = _Log(last[0][0].decode() if last else "0-0", int(seq or 0))
+        read = self._regions[region] = _end_of(last)
         intents = [f for _, f in recent if int(f[b"n"]) <= read.seq]  # later: the next read
         undecided = await self._undecided([f[b"x"].decode() for f in intents])
         for fields in intents:
@@ -590,6 +592,15 @@ class RedisStore:
         except _UNREACHABLE as exc:
             self._events = None  # whatever we hold may be stale: reload when Redis is back
             raise Unavailable(f"the shared store is unreachable: {exc}") from exc
+
+
+def _end_of(last: list[tuple[bytes, dict[bytes, bytes]]]) -> _Log:
+    """The position after a stream's last entry (from XREVRANGE ... COUNT 1): its id and its
+    sequence number, read together."""
+    if not last:
+        return _Log()
+    entry_id, fields = last[0]
+    return _Log(entry_id.decode(), int(fields[b"n"]))
 
 
 def _entries(found: Any) -> list[tuple[bytes, dict[bytes, bytes]]]:

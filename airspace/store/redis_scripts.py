@@ -100,10 +100,10 @@ ABORT = (
     _APPEND
     + """
 -- KEYS: events, event sequence, transaction key
--- ARGV: plan id, origin, events max length
--- Settles an intent whose owner never decided: abort it unless it was committed.
+-- ARGV: plan id, origin, events max length, transaction id
+-- Settles a transaction's intents: abort them unless the transaction was committed.
 if redis.call('SET', KEYS[3], 'abort', 'NX', 'EX', 86400) then
-  append(KEYS[1], KEYS[2], ARGV[3], {'o', ARGV[2], 'a', ARGV[1]})
+  append(KEYS[1], KEYS[2], ARGV[3], {'o', ARGV[2], 'a', ARGV[1], 'x', ARGV[4]})
   return 1
 end
 return 0

@@ -218,3 +218,32 @@ async def test_a_replica_dying_between_intent_and_decision_blocks_nothing_for_lo
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_a_plan_retried_after_an_aborted_intent_still_holds_its_airspace(
+    redis_server: RedisServer, deconflictor: Deconflictor
+) -> None:
+    """A booking whose first intent was refused somewhere is aborted and retried under a new
+    transaction, with the same plan: every replica must hold the plan for the retry's intent,
+    whatever order it reads the abort and the new intent in (the crash test found this)."""
+    stores = [
+        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="retry")
+        for _ in range(2)
+    ]
+    try:
+        owner, other = stores
+        plan = replace(crossing("p"), flight_plan_id="p", operator_id=OPERATOR.subject_id)
+        keys = deconflictor.reservation_keys(plan)
+        regions = redis_store.regions_of(keys)
+        await other.plans_holding(keys)  # the other replica has read the logs before any intent
+        await owner.plans_holding(keys)
+        assert await owner._prepare_all(regions, plan, "first") is not None
+        await owner._run(owner._abort_transaction("first", "p"))
+        await owner.plans_holding(keys)
+        assert await owner._prepare_all(regions, plan, "second") is not None
+        clash = await book(other, deconflictor).submit(OTHER, "q", crossing("q", dy=10))
+        assert clash.plan.state is PlanState.REJECTED
+        assert [c.flight_plan_id for c in clash.conflicts] == ["p"]
+    finally:
+        for store in stores:
+            await store.close()
