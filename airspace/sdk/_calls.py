@@ -141,6 +141,9 @@ def plan_route(request: planner_pb.PlanRouteRequest) -> Call[planner_pb.PlanRout
 def plan_deliveries(
     request: planner_pb.PlanDeliveriesRequest,
 ) -> Call[planner_pb.PlanDeliveriesResponse]:
+    """Retried only when it books nothing: a retry of a booking run solves the problem again,
+    and flight k of the new solution would get the answer stored for flight k of the first
+    (the server keeps each flight's answer, not the whole plan of the run)."""
     return Call(lambda s: s.planner.PlanDeliveries, request, not request.submit, _same)
 
 
