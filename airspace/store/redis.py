@@ -221,10 +221,13 @@ class RedisStore:
     async def submit(self, submission: Submission, decide: Decide) -> SubmissionOutcome:
         regions = regions_of(submission.keys)
         await self._run(self._redis.sadd(self._k_regions, *regions))
-        for _ in range(MAX_SUBMIT_ATTEMPTS):
+        for attempt in range(MAX_SUBMIT_ATTEMPTS):
+            if attempt:  # others are booking nearby: let them finish
+                await asyncio.sleep(min(0.001 * 2**attempt, 0.1))
             await self._catch_up(regions)
             outcome = decide(self._index.holding(submission.keys))
-            if not outcome.accepted and await self._settle_abandoned(outcome):
+            blocking = [c.flight_plan_id for c in outcome.conflicts]
+            if await self._settle_abandoned([*blocking, *outcome.preempted_plan_ids]):
                 continue
             transaction, oldest_s = "", 0.0
             if outcome.accepted:
@@ -263,8 +266,8 @@ class RedisStore:
         answers = await self._run(asyncio.gather(*calls))
         if all(a[0] == b"ok" for a in answers):
             return min(int(a[1]) for a in answers) / 1000.0
-        if any(a[0] == b"ok" for a in answers):
-            await self._run(self._abort_transaction(transaction, plan.flight_plan_id))
+        # Abort even when no region said ok: a reply lost and re-sent may hide an intent.
+        await self._run(self._abort_transaction(transaction, plan.flight_plan_id))
         return None
 
     def _decide_outcome(
@@ -292,14 +295,15 @@ class RedisStore:
         keys = [self._k_events, self._k_events_seq, self._transaction_key(transaction)]
         return self._abort(keys=keys, args=[plan_id, self._origin, LOG_MAX_ENTRIES, transaction])
 
-    async def _settle_abandoned(self, outcome: SubmissionOutcome) -> bool:
-        """Abort the undecided intents, older than their lifetime, that the outcome conflicts
-        with (their owner died or stalled); whether there were any."""
+    async def _settle_abandoned(self, plan_ids: Sequence[str]) -> bool:
+        """Abort the undecided intents, older than their lifetime, of the plans that block
+        (or would be preempted by) a submission: their owner died or stalled. Whether there
+        were any."""
         cutoff = time.time() - 2 * INTENT_LIFETIME_S
         stale = [
-            (c.flight_plan_id, transaction)
-            for c in outcome.conflicts
-            for transaction, at_s in self._pending.get(c.flight_plan_id, {}).items()
+            (plan_id, transaction)
+            for plan_id in plan_ids
+            for transaction, at_s in self._pending.get(plan_id, {}).items()
             if at_s < cutoff
         ]
         for plan_id, transaction in stale:
@@ -432,7 +436,7 @@ class RedisStore:
         read = self._regions[region]
         for entry_id, fields in entries:
             seq = int(fields[b"n"])
-            if seq <= read.seq:
+            if not _after(entry_id, read.position):
                 continue
             if seq != read.seq + 1:
                 log.warning("intent log %s skipped %d entries: reloading", region, seq - read.seq)
@@ -454,9 +458,9 @@ class RedisStore:
         assert events is not None
         for entry_id, fields in entries:
             seq = int(fields[b"n"])
-            if seq <= events.seq:
-                continue
-            if seq != events.seq + 1:
+            if not _after(entry_id, events.position):
+                continue  # read already (a read that started before a catch-up)
+            if seq != events.seq + 1:  # a gap, or numbers going back: Redis lost writes
                 log.warning("event stream gap (at %d, next %d): reloading", events.seq, seq)
                 self._events = None
                 return
@@ -498,18 +502,18 @@ class RedisStore:
     def _hold(self, plan: FlightPlan) -> None:
         plan_id = plan.flight_plan_id
         if plan.state.holds_airspace:
-            known = self._index.keys_of(plan_id) or self._booked_keys.pop(plan_id, frozenset())
-            self._index.put(plan, known or self._keys_of(plan))
+            booked = self._booked_keys.pop(plan_id, frozenset())
+            self._index.put(plan, self._index.keys_of(plan_id) or booked or self._keys_of(plan))
         else:
             self._index.release(plan_id)
 
     async def _reload(self) -> None:
         """Rebuild the copy from Redis (caller holds ``_sync``)."""
-        last, holding, zones = await self._run(
+        # The event stream's end first: whatever changes after it is read from the stream.
+        last = await self._run(self._redis.xrevrange(self._k_events, "+", "-", count=1))
+        holding, zones = await self._run(
             asyncio.gather(
-                self._redis.xrevrange(self._k_events, "+", "-", count=1),
-                self._redis.smembers(self._k_holding),
-                self._redis.hgetall(self._k_zones),
+                self._redis.smembers(self._k_holding), self._redis.hgetall(self._k_zones)
             )
         )
         self._events = _end_of(last)
@@ -528,12 +532,10 @@ class RedisStore:
         be still undecided (caller holds ``_sync``)."""
         log_key = self._region_keys(region)[0]
         since_ms = int((time.time() - 3 * INTENT_LIFETIME_S) * 1000)
-        last, recent = await self._run(
-            asyncio.gather(
-                self._redis.xrevrange(log_key, "+", "-", count=1),
-                self._redis.xrange(log_key, f"{since_ms}-0", "+"),
-            )
-        )
+        # The end first, then what came before it: read together, a later intent could be
+        # the end yet missing from the recent ones.
+        last = await self._run(self._redis.xrevrange(log_key, "+", "-", count=1))
+        recent = await self._run(self._redis.xrange(log_key, f"{since_ms}-0", "+"))
         read = self._regions[region] = _end_of(last)
         intents = [f for _, f in recent if int(f[b"n"]) <= read.seq]  # later: the next read
         undecided = await self._undecided([f[b"x"].decode() for f in intents])
@@ -592,6 +594,13 @@ class RedisStore:
         except _UNREACHABLE as exc:
             self._events = None  # whatever we hold may be stale: reload when Redis is back
             raise Unavailable(f"the shared store is unreachable: {exc}") from exc
+
+
+def _after(entry_id: bytes, position: str) -> bool:
+    """Whether a stream entry comes after a position (ids compare as (ms, sequence))."""
+    ms, _, seq = entry_id.decode().partition("-")
+    at_ms, _, at_seq = position.partition("-")
+    return (int(ms), int(seq)) > (int(at_ms), int(at_seq or 0))
 
 
 def _end_of(last: list[tuple[bytes, dict[bytes, bytes]]]) -> _Log:

@@ -5,6 +5,9 @@ a script's checks and writes form one indivisible step for every replica. In a c
 script may touch only keys of one hash slot, so the store's keys come in groups that share a
 hash tag (see ``redis``): one group per region of the city ("tags") and one global group.
 
+Every abort, by ``ABORT`` or by ``DECIDE`` finding a transaction too old, appends an event, so
+every replica releases the transaction's intents.
+
 Booking is optimistic, in two steps (``redis`` explains why it is sound):
 ``PREPARE`` runs on each region the plan touches: it appends the plan's *intent* to that
 region's log only if no intent appended since the replica last read the log shares a
@@ -75,6 +78,7 @@ if ARGV[1] ~= '' then
   if redis.call('EXISTS', KEYS[9]) == 1 then return {'aborted'} end
   if now_ms() - tonumber(ARGV[2]) > tonumber(ARGV[3]) then
     redis.call('SET', KEYS[9], 'abort', 'EX', 86400)
+    append(KEYS[5], KEYS[6], ARGV[5], {'o', ARGV[4], 'a', ARGV[7], 'x', ARGV[1]})
     return {'aborted'}
   end
   redis.call('SET', KEYS[9], 'commit', 'EX', 86400)

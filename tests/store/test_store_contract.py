@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from airspace.clock import ManualClock
 from airspace.deconfliction import Deconflictor
-from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
+from airspace.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable
 from airspace.flight_plans import FlightPlanBook
 from airspace.model import (
     AltitudeBand,
@@ -244,6 +244,32 @@ async def test_a_plan_retried_after_an_aborted_intent_still_holds_its_airspace(
         clash = await book(other, deconflictor).submit(OTHER, "q", crossing("q", dy=10))
         assert clash.plan.state is PlanState.REJECTED
         assert [c.flight_plan_id for c in clash.conflicts] == ["p"]
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_transaction_too_old_to_commit_is_released_on_every_replica(
+    redis_server: RedisServer, deconflictor: Deconflictor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DECIDE refuses a transaction older than the intent lifetime; its intents must then stop
+    holding airspace everywhere (found in review: that abort wrote no event)."""
+    monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", 0.0)  # every decision comes too late
+    monkeypatch.setattr(redis_store, "MAX_SUBMIT_ATTEMPTS", 2)
+    stores = [
+        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="late")
+        for _ in range(2)
+    ]
+    try:
+        owner, other = stores
+        await other.holding_plans()
+        await asyncio.sleep(0.01)
+        with pytest.raises(Unavailable):
+            await book(owner, deconflictor).submit(OPERATOR, "late", crossing("late"))
+        plan = crossing("x")
+        await other.plans_holding(deconflictor.reservation_keys(plan))
+        assert await other.holding_plans() == []
+        assert await owner.holding_plans() == []
     finally:
         for store in stores:
             await store.close()
