@@ -15,27 +15,15 @@ import asyncio
 import json
 import tempfile
 import time
-from itertools import islice
 from pathlib import Path
 
 import redis
 
-from airspace.server import convert
-from airspace.v1 import flight_plan_service_pb2 as pb
 from bench.machine import describe
 from bench.servers import free_port, spawn
-from bench.strategic import IN_FLIGHT, SUBMIT_METHOD, drive
-from bench.traffic import START_S, book, delivery_plans
+from bench.strategic import IN_FLIGHT, SUBMIT_METHOD, drive, submit_requests
+from bench.traffic import book
 from tests.redis_server import RedisClusterServers, RedisServer
-
-
-def requests(tag: str, count: int) -> list[bytes]:
-    return [
-        pb.SubmitFlightPlanRequest(
-            request_id=f"{tag}-{i}", flight_plan=convert.plan_out(p)
-        ).SerializeToString()
-        for i, p in enumerate(islice(delivery_plans(seed=3, start_s=START_S), count))
-    ]
 
 
 def measure(store_args: list[str], replicas: int, payloads: list[bytes], seconds: float) -> float:
@@ -69,11 +57,13 @@ def main(argv: list[str] | None = None) -> None:
         per_plan = (int(client.info("memory")["used_memory"]) - before) / stored
         rows.append(("plans stored in Redis (load time)", f"{stored} ({load_s:.0f} s)"))
         rows.append(("Redis memory per stored plan", f"{per_plan / 1024:.1f} KiB"))
-        memory = measure(["--plans", str(args.plans)], 1, requests("memory", 60_000), args.seconds)
+        memory = measure(
+            ["--plans", str(args.plans)], 1, submit_requests("memory", 60_000), args.seconds
+        )
         rows.append(("embedded store, 1 server (submissions/s)", f"{memory:.0f}"))
         for count in (1, 2, 4):
             rate = measure(
-                ["--store", server.url], count, requests(f"r{count}", 60_000), args.seconds
+                ["--store", server.url], count, submit_requests(f"r{count}", 60_000), args.seconds
             )
             rows.append((f"Redis, {count} replica(s) (submissions/s)", f"{rate:.0f}"))
         cluster = RedisClusterServers(Path(tempfile.mkdtemp(prefix="bench-cluster-"))).start()
@@ -83,7 +73,10 @@ def main(argv: list[str] | None = None) -> None:
             rows.append(("plans loaded into the cluster", f"{time.perf_counter() - started:.0f} s"))
             for count in (1, 2):
                 rate = measure(
-                    ["--store", cluster.url], count, requests(f"c{count}", 60_000), args.seconds
+                    ["--store", cluster.url],
+                    count,
+                    submit_requests(f"c{count}", 60_000),
+                    args.seconds,
                 )
                 rows.append(
                     (f"3-master cluster, {count} replica(s) (submissions/s)", f"{rate:.0f}")

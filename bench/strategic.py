@@ -23,7 +23,6 @@ from itertools import islice
 
 import grpc
 
-from airspace.model import FlightPlan
 from airspace.server import convert
 from airspace.v1 import flight_plan_service_pb2 as pb
 from bench.machine import describe
@@ -104,13 +103,18 @@ async def drive(
     return done / elapsed
 
 
-def through_grpc(plans: int, seconds: float) -> dict[str, float]:
-    requests = [
+def submit_requests(tag: str, count: int) -> list[bytes]:
+    """``count`` serialized SubmitFlightPlanRequests of new deliveries, request ids TAG-i."""
+    return [
         pb.SubmitFlightPlanRequest(
-            request_id=f"grpc-{i}", flight_plan=_to_proto(p)
+            request_id=f"{tag}-{i}", flight_plan=convert.plan_out(p)
         ).SerializeToString()
-        for i, p in enumerate(islice(delivery_plans(seed=3, start_s=START_S), 60_000))
+        for i, p in enumerate(islice(delivery_plans(seed=3, start_s=START_S), count))
     ]
+
+
+def through_grpc(plans: int, seconds: float) -> dict[str, float]:
+    requests = submit_requests("grpc", 60_000)
     results = {}
     for name, args, method in (
         ("echo", ("echo",), ECHO_METHOD),
@@ -128,10 +132,6 @@ def through_grpc(plans: int, seconds: float) -> dict[str, float]:
             process.kill()
             process.wait()
     return results
-
-
-def _to_proto(plan: FlightPlan) -> object:
-    return convert.plan_out(plan)
 
 
 def main(argv: list[str] | None = None) -> None:
