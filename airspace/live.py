@@ -115,9 +115,9 @@ class LiveAirspace:
             await self._store.share_states(identity.subject_id, accepted)
         return rejections
 
-    def absorb(self, operator_id: str, states: Iterable[VehicleState]) -> None:
-        """Take states another replica accepted (they were checked there)."""
-        for state in states:
+    def absorb(self, states: Iterable[tuple[str, VehicleState]]) -> None:
+        """Take (operator id, state) pairs another replica accepted (they were checked there)."""
+        for operator_id, state in states:
             key = (operator_id, state.registration_id)
             latest = self._tracks.get(key)
             if latest is None or state.time_s > latest.time_s:

@@ -9,13 +9,12 @@ from typing import Any
 
 from google.protobuf import json_format
 
+from airspace.live import ON_GROUND_M
 from airspace.sdk import AsyncAirspaceClient, Reconnected, describe_event
 from airspace.timestamps import from_timestamp
 from airspace.v1 import flight_plan_pb2, monitor_service_pb2, telemetry_pb2
 from sitl.demo_log import Level, Line, Tell
 
-AIRBORNE_ABOVE_M = 1.0
-"""The traffic line counts tracks above this altitude (AGL) as airborne."""
 ALERT_LEVELS: dict[str, Level] = {
     "NONCONFORMING": "alert",
     "CONTINGENT": "alert",
@@ -136,7 +135,7 @@ class Regulator:
         airborne = sorted(
             (t.state.registration_id, t.state.altitude_m)
             for t in tracks
-            if t.state.altitude_m > AIRBORNE_ABOVE_M
+            if t.state.altitude_m > ON_GROUND_M  # the service's own line
         )
         if not tracks:
             return

@@ -134,8 +134,7 @@ class AirspaceServer:
             self.bus.publish(GeozoneChanged(now_s, zone.geozone_id, zone))
         for zone_id in change.deleted_zone_ids:
             self.bus.publish(GeozoneChanged(now_s, zone_id, None))
-        for operator_id, state in change.states:
-            self.live.absorb(operator_id, (state,))
+        self.live.absorb(change.states)
 
     async def wait(self) -> None:
         assert self._server is not None

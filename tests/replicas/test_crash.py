@@ -19,9 +19,10 @@ from airspace.model import HOLDING_STATES, FlightPlan
 from airspace.sdk import AirspaceClient
 from airspace.store import codec
 from airspace.v1 import flight_plan_pb2 as fp
+from bench.servers import free_port
 from tests.bruteforce import find_conflicting_pairs
 from tests.builders import DEPOT, delivery, offset
-from tests.redis_server import RedisServer, free_port
+from tests.redis_server import RedisServer
 
 CONFIG = AirspaceConfig()
 
