@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -55,3 +56,19 @@ async def replicas(
     other = RedisStore.from_url(store_url, deconflictor.reservation_keys, namespace=store.namespace)
     yield [store, other]
     await other.close()
+
+
+@asynccontextmanager
+async def redis_replicas(
+    url: str, deconflictor: Deconflictor, namespace: str, count: int = 2
+) -> AsyncIterator[list[RedisStore]]:
+    """``count`` replicas' stores on one shared Redis namespace, closed afterwards."""
+    stores = [
+        RedisStore.from_url(url, deconflictor.reservation_keys, namespace=namespace)
+        for _ in range(count)
+    ]
+    try:
+        yield stores
+    finally:
+        for store in stores:
+            await store.close()

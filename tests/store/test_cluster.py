@@ -9,10 +9,11 @@ import redis
 
 from airspace.deconfliction import Deconflictor
 from airspace.model import FlightPlan, Identity, PlanState
-from airspace.store.redis import RedisStore, regions_of
+from airspace.store.redis import regions_of
 from tests import strategies
 from tests.bruteforce import find_conflicting_pairs
 from tests.redis_server import RedisClusterServers
+from tests.store.conftest import redis_replicas
 from tests.store.test_store_contract import book
 
 OPERATOR = Identity("op-a", "operator")
@@ -51,11 +52,7 @@ async def test_a_plan_across_regions_on_different_masters_books_atomically(
         for ns in (f"span{i}" for i in range(50))
         if len(masters_of(redis_cluster, [f"{{{ns}:{r}}}:intents" for r in regions])) >= 2
     )
-    stores = [
-        RedisStore.from_url(redis_cluster.url, deconflictor.reservation_keys, namespace=namespace)
-        for _ in range(2)
-    ]
-    try:
+    async with redis_replicas(redis_cluster.url, deconflictor, namespace) as stores:
         intent_logs = [stores[0]._region_keys(r)[0] for r in regions]
         assert len(masters_of(redis_cluster, intent_logs)) >= 2
         first, second = (book(s, deconflictor) for s in stores)
@@ -73,6 +70,3 @@ async def test_a_plan_across_regions_on_different_masters_books_atomically(
         holding = await stores[1].holding_plans()
         assert len(holding) >= 2
         assert find_conflicting_pairs(holding, CONFIG) == []
-    finally:
-        for store in stores:
-            await store.close()

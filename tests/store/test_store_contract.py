@@ -30,11 +30,11 @@ from airspace.model import (
 )
 from airspace.store import Store
 from airspace.store import redis as redis_store
-from airspace.store.redis import RedisStore
 from airspace.zones import ZoneChecker
 from tests import strategies
 from tests.bruteforce import find_conflicting_pairs
 from tests.redis_server import RedisServer
+from tests.store.conftest import redis_replicas
 
 OPERATOR = Identity("op-a", "operator")
 OTHER = Identity("op-b", "operator")
@@ -194,11 +194,7 @@ async def test_a_replica_dying_between_intent_and_decision_blocks_nothing_for_lo
     """The dead replica's intent holds the sky only until a submission it blocks notices that
     no one decided it in time; then it is aborted everywhere and the submission goes ahead."""
     monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", 0.2)
-    stores = [
-        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="dying")
-        for _ in range(2)
-    ]
-    try:
+    async with redis_replicas(redis_server.url, deconflictor, "dying") as stores:
         dying, alive = stores
         plan = crossing("ghost")
         booked = replace(plan, flight_plan_id="ghost", operator_id=OPERATOR.subject_id)
@@ -215,9 +211,6 @@ async def test_a_replica_dying_between_intent_and_decision_blocks_nothing_for_lo
         assert [p.flight_plan_id for p in await alive.holding_plans()] == [
             later.plan.flight_plan_id
         ]
-    finally:
-        for store in stores:
-            await store.close()
 
 
 async def test_a_plan_retried_after_an_aborted_intent_still_holds_its_airspace(
@@ -226,11 +219,7 @@ async def test_a_plan_retried_after_an_aborted_intent_still_holds_its_airspace(
     """A booking whose first intent was refused somewhere is aborted and retried under a new
     transaction, with the same plan: every replica must hold the plan for the retry's intent,
     whatever order it reads the abort and the new intent in (the crash test found this)."""
-    stores = [
-        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="retry")
-        for _ in range(2)
-    ]
-    try:
+    async with redis_replicas(redis_server.url, deconflictor, "retry") as stores:
         owner, other = stores
         plan = replace(crossing("p"), flight_plan_id="p", operator_id=OPERATOR.subject_id)
         keys = deconflictor.reservation_keys(plan)
@@ -244,9 +233,6 @@ async def test_a_plan_retried_after_an_aborted_intent_still_holds_its_airspace(
         clash = await book(other, deconflictor).submit(OTHER, "q", crossing("q", dy=10))
         assert clash.plan.state is PlanState.REJECTED
         assert [c.flight_plan_id for c in clash.conflicts] == ["p"]
-    finally:
-        for store in stores:
-            await store.close()
 
 
 async def test_a_transaction_too_old_to_commit_is_released_on_every_replica(
@@ -256,11 +242,7 @@ async def test_a_transaction_too_old_to_commit_is_released_on_every_replica(
     holding airspace everywhere (found in review: that abort wrote no event)."""
     monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", 0.0)  # every decision comes too late
     monkeypatch.setattr(redis_store, "MAX_SUBMIT_ATTEMPTS", 2)
-    stores = [
-        RedisStore.from_url(redis_server.url, deconflictor.reservation_keys, namespace="late")
-        for _ in range(2)
-    ]
-    try:
+    async with redis_replicas(redis_server.url, deconflictor, "late") as stores:
         owner, other = stores
         await other.holding_plans()
         await asyncio.sleep(0.01)
@@ -270,6 +252,3 @@ async def test_a_transaction_too_old_to_commit_is_released_on_every_replica(
         await other.plans_holding(deconflictor.reservation_keys(plan))
         assert await other.holding_plans() == []
         assert await owner.holding_plans() == []
-    finally:
-        for store in stores:
-            await store.close()
