@@ -101,13 +101,21 @@ def clock() -> ManualClock:
     return ManualClock(T0)
 
 
+def start_server(
+    server: AirspaceServer, clock: ManualClock, *, run_monitor: bool = False
+) -> RunningServer:
+    """Serve on a free loopback port in a background thread (``.thread.stop()`` ends it)."""
+    thread = ServerThread(server, run_monitor=run_monitor)
+    port = thread.start()
+    return RunningServer(f"127.0.0.1:{port}", clock, server, thread)
+
+
 @pytest.fixture
 def running(clock: ManualClock) -> Iterator[RunningServer]:
     settings = ServerSettings(host="127.0.0.1", port=0)
-    thread = ServerThread(AirspaceServer(settings, store=MemoryStore(), clock=clock))
-    port = thread.start()
-    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread)
-    thread.stop()
+    started = start_server(AirspaceServer(settings, store=MemoryStore(), clock=clock), clock)
+    yield started
+    started.thread.stop()
 
 
 def _client(running: RunningServer, token: str) -> Iterator[AirspaceClient]:
@@ -134,10 +142,7 @@ def regulator(running: RunningServer) -> Iterator[AirspaceClient]:
 def wall_clock_server() -> Iterator[RunningServer]:
     """A server on the real clock with its live monitor cycling by itself."""
     clock = ManualClock(0.0)  # unused: the server runs on the system clock
-    thread = ServerThread(
-        AirspaceServer(ServerSettings(host="127.0.0.1", port=0), store=MemoryStore()),
-        run_monitor=True,
-    )
-    port = thread.start()
-    yield RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread)
-    thread.stop()
+    server = AirspaceServer(ServerSettings(host="127.0.0.1", port=0), store=MemoryStore())
+    started = start_server(server, clock, run_monitor=True)
+    yield started
+    started.thread.stop()

@@ -16,7 +16,7 @@ from airspace.v1 import flight_plan_pb2 as fp
 from airspace.v1 import monitor_service_pb2 as monitor_pb
 from airspace.v1 import telemetry_pb2
 from tests.builders import DEPOT, delivery, offset
-from tests.conftest import T0, RunningServer, ServerThread
+from tests.conftest import T0, RunningServer, start_server
 from tests.redis_server import RedisClusterServers, RedisServer
 from tests.streams import GroundStation, Watcher, state, wait_until
 
@@ -24,13 +24,8 @@ EAST_3KM = offset(DEPOT, 3000, 0)
 
 
 def replicas_on(url: str, clock: ManualClock) -> list[RunningServer]:
-    replicas = []
-    for _ in range(2):
-        settings = ServerSettings(host="127.0.0.1", port=0, store=url)
-        thread = ServerThread(AirspaceServer(settings, clock=clock))
-        port = thread.start()
-        replicas.append(RunningServer(f"127.0.0.1:{port}", clock, thread.server, thread))
-    return replicas
+    settings = ServerSettings(host="127.0.0.1", port=0, store=url)
+    return [start_server(AirspaceServer(settings, clock=clock), clock) for _ in range(2)]
 
 
 @pytest.fixture
