@@ -2,8 +2,8 @@
 
 Where things live. Keys come in hash-tag groups, so a Redis Cluster spreads them by region:
 - the global group ``{NS}``: every plan (JSON by id, with a version), the ids of plans holding
-  airspace, sorted id sets for listing, each request id's outcome, zones, the set of
-  regions in use, and the *event stream*: every committed change, in one total order;
+  airspace, sorted id sets for listing, each request id's outcome, zones, and the *event
+  stream*: every committed change, in one total order;
 - one group per region ``{NS:REGION}`` (REGION: the H3 cell at resolution 5 — about 250 km²
   — that holds a reserved index cell): the region's *intent log*;
 - ``{NS}-states``: the vehicle states each replica accepted, for the others to monitor.
@@ -108,7 +108,7 @@ class RedisStore:
         self._k_plans, self._k_versions = f"{g}:plans", f"{g}:versions"
         self._k_ids, self._k_holding = f"{g}:plan-ids", f"{g}:holding"
         self._k_events, self._k_events_seq = f"{g}:events", f"{g}:events-seq"
-        self._k_zones, self._k_regions = f"{g}:zones", f"{g}:regions"
+        self._k_zones = f"{g}:zones"
         self._k_states = f"{{{ns}-states}}:states"
         self._g = g
         scripts = redis_scripts
@@ -220,7 +220,6 @@ class RedisStore:
 
     async def submit(self, submission: Submission, decide: Decide) -> SubmissionOutcome:
         regions = regions_of(submission.keys)
-        await self._run(self._redis.sadd(self._k_regions, *regions))
         for attempt in range(MAX_SUBMIT_ATTEMPTS):
             if attempt:  # others are booking nearby: let them finish
                 await asyncio.sleep(min(0.001 * 2**attempt, 0.1))
