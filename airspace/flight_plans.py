@@ -14,7 +14,13 @@ from dataclasses import replace
 from airspace.clock import Clock
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor, Verdict
-from airspace.errors import FailedPrecondition, NotFound, PermissionDenied, invalid
+from airspace.errors import (
+    FailedPrecondition,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    invalid,
+)
 from airspace.events import EventBus, PlanChanged
 from airspace.model import (
     AIRBORNE_STATES,
@@ -46,7 +52,9 @@ class FlightPlanBook:
         bus: EventBus | None = None,
         suggest: Suggest | None = None,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        max_open_plans: int | None = None,
     ) -> None:
+        """``max_open_plans``: how many plans one operator may hold airspace with at once."""
         self._store = store
         self._deconflictor = deconflictor
         self._zones = zones
@@ -54,6 +62,7 @@ class FlightPlanBook:
         self._bus = bus or EventBus()
         self._suggest = suggest
         self._new_id = new_id
+        self._max_open_plans = max_open_plans
 
     @property
     def config(self) -> AirspaceConfig:
@@ -71,6 +80,7 @@ class FlightPlanBook:
         seen = await self._store.find_submission(identity.subject_id, request_id)
         if seen is not None:
             return _replay(seen, fingerprint)
+        await self._check_quota(identity)
         now_s = self._clock.now()
         validate_plan(draft, self.config, self._deconflictor.projection, now_s)
         plan = replace(
@@ -115,6 +125,15 @@ class FlightPlanBook:
             if alternative is not None:
                 outcome = replace(outcome, alternative=alternative)
         return outcome
+
+    async def _check_quota(self, identity: Identity) -> None:
+        limit = self._max_open_plans
+        if limit is not None and await self._store.holding_count(identity.subject_id) >= limit:
+            raise ResourceExhausted(
+                f"{identity.subject_id} already holds airspace with {limit} plans, the most "
+                "allowed; cancel or end some first",
+                reason="TOO_MANY_PLANS",
+            )
 
     async def _announce(self, *plan_ids: str) -> None:
         """Tell watchers about plans that changed state."""

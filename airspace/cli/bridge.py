@@ -164,6 +164,7 @@ def bridge(
         assignments=assignments.values(),
         settings=settings,
         on_response=lambda response: _show_alerts(response, as_json),
+        tls=ctx.obj["tls"],
     )
     try:
         asyncio.run(_run(the_bridge, status_every, duration, as_json))

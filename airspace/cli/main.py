@@ -18,8 +18,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +30,9 @@ from rich.console import Console
 from rich.table import Table
 
 from airspace.cli import bridge, config, demo, monitor, plan, replay, sim
-from airspace.cli.options import json_option
+from airspace.cli.options import connect, json_option
 from airspace.errors import AirspaceError, InvalidArgument, Unavailable
-from airspace.sdk import AirspaceClient, plan_from_geojson, plan_to_geojson
+from airspace.sdk import AirspaceClient, Tls, plan_from_geojson, plan_to_geojson
 from airspace.timestamps import from_timestamp
 from airspace.v1 import flight_plan_pb2, geozone_pb2, telemetry_service_pb2
 
@@ -92,25 +91,64 @@ Exit codes: 0 done, 1 refused by the service (the reason is printed),
     show_default=True,
     help="Seconds a call may take, retries included (env AIRSPACE_TIMEOUT).",
 )
+@click.option(
+    "--tls",
+    "use_tls",
+    envvar="AIRSPACE_TLS",
+    is_flag=True,
+    help="Connect over TLS, trusting the system's roots (implied by the --tls-* files).",
+)
+@click.option(
+    "--tls-ca",
+    envvar="AIRSPACE_TLS_CA",
+    type=click.Path(exists=True, dir_okay=False),
+    help="PEM file of the authority that signed the service's certificate.",
+)
+@click.option(
+    "--tls-cert",
+    envvar="AIRSPACE_TLS_CERT",
+    type=click.Path(exists=True, dir_okay=False),
+    help="PEM client certificate, for a service that requires one (mutual TLS).",
+)
+@click.option(
+    "--tls-key",
+    envvar="AIRSPACE_TLS_KEY",
+    type=click.Path(exists=True, dir_okay=False),
+    help="PEM private key of --tls-cert.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_context
-def cli(ctx: click.Context, target: str, token: str, timeout_s: float, as_json: bool) -> None:
+def cli(
+    ctx: click.Context,
+    target: str,
+    token: str,
+    timeout_s: float,
+    use_tls: bool,
+    tls_ca: str | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    as_json: bool,
+) -> None:
     """Airspace: low-altitude traffic management for city drone traffic."""
-    ctx.obj = {"target": target, "token": token, "timeout_s": timeout_s, "json": as_json}
-
-
-@contextmanager
-def _client(ctx: click.Context) -> Iterator[AirspaceClient]:
-    with AirspaceClient(
-        ctx.obj["target"], ctx.obj["token"], timeout_s=ctx.obj["timeout_s"]
-    ) as client:
-        yield client
+    tls = None
+    if use_tls or tls_ca or tls_cert or tls_key:
+        try:
+            tls = Tls.from_files(tls_ca, tls_cert, tls_key)
+        except ValueError as exc:
+            raise click.UsageError(f"--tls-cert and --tls-key: {exc}") from exc
+    ctx.obj = {
+        "target": target,
+        "token": token,
+        "timeout_s": timeout_s,
+        "tls": tls,
+        "json": as_json,
+    }
 
 
 def _run(ctx: click.Context, call: Callable[[AirspaceClient], T]) -> T:
     """Call the service; turn its errors into a readable message and an exit code."""
     try:
-        with _client(ctx) as client:
+        with connect(ctx) as client:
             return call(client)
     except Unavailable as exc:
         errors_out.print(f"[red]cannot reach {ctx.obj['target']}:[/] {exc.message}")

@@ -1,8 +1,10 @@
-"""Options shared by the CLI's commands."""
+"""Options and connections shared by the CLI's commands."""
 
 from __future__ import annotations
 
 import click
+
+from airspace.sdk import AirspaceClient
 
 
 def _json_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -19,3 +21,9 @@ json_option = click.option(
     help="Print JSON for scripts (same as `airspace --json ...`).",
 )
 """``--json`` after a command, as well as before it."""
+
+
+def connect(ctx: click.Context) -> AirspaceClient:
+    """A client with the command's connection settings (target, token, deadline, TLS)."""
+    obj = ctx.obj
+    return AirspaceClient(obj["target"], obj["token"], timeout_s=obj["timeout_s"], tls=obj["tls"])

@@ -15,9 +15,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from airspace.cli.options import json_option
+from airspace.cli.options import connect, json_option
 from airspace.clock import Clock, SystemClock
-from airspace.sdk import AirspaceClient
 from sitl import faults as fault_syntax
 from sitl import px4
 from sitl.link import LISTEN_PORT_BASE
@@ -237,11 +236,7 @@ def fleet(
     routes = _routes(ctx, plans_path, from_service, depart_in, clock)
     if count is None and not routes:
         raise click.UsageError("no plans to fly: give --plans, --from-service or --count")
-    client = (
-        AirspaceClient(ctx.obj["target"], ctx.obj["token"], timeout_s=ctx.obj["timeout_s"])
-        if activate
-        else None
-    )
+    client = connect(ctx) if activate else None
     lifecycle = ServiceLifecycle(client) if client is not None else None
     try:
         _fly(

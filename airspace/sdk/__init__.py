@@ -31,6 +31,7 @@ from airspace.sdk._geojson import plan_from_geojson, plan_to_geojson
 from airspace.sdk._orders import deliveries_request
 from airspace.sdk._retry import NO_RETRY, RetryPolicy
 from airspace.sdk._streams import Reconnected
+from airspace.sdk._tls import Tls
 
 __all__ = [
     "NO_RETRY",
@@ -48,6 +49,7 @@ __all__ = [
     "Reconnected",
     "ResourceExhausted",
     "RetryPolicy",
+    "Tls",
     "Unauthenticated",
     "Unavailable",
     "deliveries_request",

@@ -41,7 +41,8 @@ class AsyncAirspaceClient(BaseClient):
     ...         print(event)
     """
 
-    _open_channel = grpc.aio.insecure_channel
+    _insecure_channel = grpc.aio.insecure_channel
+    _secure_channel = grpc.aio.secure_channel
 
     async def __aenter__(self) -> AsyncAirspaceClient:
         return self

@@ -9,12 +9,14 @@ from typing import Any
 from airspace.sdk import _calls as calls
 from airspace.sdk._retry import Attempts, RetryPolicy
 from airspace.sdk._streams import RECONNECT
+from airspace.sdk._tls import Tls
 
 
 class BaseClient:
     """Settings of a client; subclasses say how to open a channel (sync or ``grpc.aio``)."""
 
-    _open_channel: Callable[..., Any]
+    _insecure_channel: Callable[..., Any]
+    _secure_channel: Callable[..., Any]
 
     def __init__(
         self,
@@ -25,12 +27,14 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         reconnect: RetryPolicy = RECONNECT,
         rng: random.Random | None = None,
+        tls: Tls | None = None,
     ) -> None:
         """Connect to ``target`` (host:port) as the identity of ``token``.
 
         ``timeout_s`` is the default deadline of a call, retries included; ``retry`` says how
         idempotent calls are retried, ``reconnect`` how watch streams reconnect; ``rng`` draws
-        the jitter (seed it to make waits repeatable).
+        the jitter (seed it to make waits repeatable); ``tls`` connects over TLS (without it
+        the channel is plaintext, for loopback and trusted networks).
 
         >>> client = AirspaceClient("localhost:50051", "demo-operator", timeout_s=5.0)
         """
@@ -38,7 +42,12 @@ class BaseClient:
         self.retry = retry or RetryPolicy()
         self.reconnect = reconnect
         self._rng = rng
-        self._channel = type(self)._open_channel(target, options=calls.channel_options(self.retry))
+        options: list[tuple[str, Any]] = [*calls.channel_options(self.retry)]
+        if tls is None:
+            self._channel = type(self)._insecure_channel(target, options=options)
+        else:
+            options += tls.channel_options()
+            self._channel = type(self)._secure_channel(target, tls.credentials(), options=options)
         self._metadata = calls.metadata(token)
         self._stubs = calls.Stubs(self._channel)
 

@@ -35,7 +35,8 @@ class AirspaceClient(BaseClient):
     ...     plans = list(client.iter_flight_plans())
     """
 
-    _open_channel = grpc.insecure_channel
+    _insecure_channel = grpc.insecure_channel
+    _secure_channel = grpc.secure_channel
 
     def __enter__(self) -> AirspaceClient:
         return self

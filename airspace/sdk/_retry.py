@@ -20,6 +20,8 @@ from airspace.sdk._errors import DeadlineExceeded, from_rpc_error, status_code
 log = logging.getLogger("airspace.sdk")
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED})
+LASTING_REASONS = frozenset({"TOO_MANY_PLANS", "PLAN_TOO_LARGE"})
+"""Limits that waiting does not lift (the caller must end plans or split one): never retried."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,11 @@ class Attempts:
         code = status_code(error)
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             raise DeadlineExceeded(f"no answer within the deadline after {self.made} attempt(s)")
-        if code not in self._policy.retryable_codes or self.made >= self._policy.max_attempts:
+        if (
+            code not in self._policy.retryable_codes
+            or self.made >= self._policy.max_attempts
+            or from_rpc_error(error).reason in LASTING_REASONS
+        ):
             raise from_rpc_error(error) from error
         delay = self._policy.backoff_s(self.made, self._rng)
         left = self.timeout_s()

@@ -23,6 +23,7 @@ from airspace.server.monitor_servicer import MonitorServicer
 from airspace.server.planner_servicer import PlannerServicer
 from airspace.server.settings import ServerSettings
 from airspace.server.telemetry_servicer import TelemetryServicer
+from airspace.server.tls import server_credentials
 from airspace.store import RemoteChange, Store
 from airspace.store.open import open_store
 from airspace.v1 import (
@@ -71,7 +72,13 @@ class AirspaceServer:
         self.zones = zones = ZoneChecker(deconflictor)
         self.planning = PlanningDesk(self.store, settings.airspace, self.clock)
         self.flight_plans = FlightPlanBook(
-            self.store, deconflictor, zones, self.clock, self.bus, suggest=self.planning.suggest
+            self.store,
+            deconflictor,
+            zones,
+            self.clock,
+            self.bus,
+            suggest=self.planning.suggest,
+            max_open_plans=settings.limits.max_open_plans_per_operator,
         )
         self.planning.book = self.flight_plans
         self.geozones = GeozoneRegistry(self.store, deconflictor, zones, self.clock, self.bus)
@@ -87,7 +94,14 @@ class AirspaceServer:
         if self.settings.demo_city and not await self.store.list_zones():
             await self.store.put_zones(load_demo_city())
         await self._warm_up()
-        server = grpc.aio.server(interceptors=[CallGuard(self.settings.identities)])
+        limits = self.settings.limits
+        server = grpc.aio.server(
+            interceptors=[
+                CallGuard(self.settings.identities, max_streams=limits.max_streams_per_identity)
+            ],
+            options=[("grpc.max_receive_message_length", limits.max_message_bytes)],
+            maximum_concurrent_rpcs=limits.max_concurrent_calls,
+        )
         airspace_service_pb2_grpc.add_AirspaceServiceServicer_to_server(
             AirspaceServicer(self.geozones), server
         )
@@ -95,7 +109,7 @@ class AirspaceServer:
             FlightPlanServicer(self.flight_plans), server
         )
         telemetry_service_pb2_grpc.add_TelemetryServiceServicer_to_server(
-            TelemetryServicer(self.live, self.bus), server
+            TelemetryServicer(self.live, self.bus, limits.max_states_per_s_per_stream), server
         )
         planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
             PlannerServicer(self.planning), server
@@ -108,7 +122,11 @@ class AirspaceServer:
         reflection.enable_server_reflection(
             (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
         )
-        self.port = server.add_insecure_port(f"{self.settings.host}:{self.settings.port}")
+        address = f"{self.settings.host}:{self.settings.port}"
+        if self.settings.tls is None:
+            self.port = server.add_insecure_port(address)
+        else:
+            self.port = server.add_secure_port(address, server_credentials(self.settings.tls))
         await server.start()
         for name in ("", *SERVICE_NAMES):
             await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -116,7 +134,12 @@ class AirspaceServer:
         self._follower = asyncio.create_task(self.store.follow(self._on_remote_change))
         if run_monitor:
             self._monitor = asyncio.create_task(self.live.run())
-        log.info("airspace serving on %s:%d", self.settings.host, self.port)
+        log.info(
+            "airspace serving on %s:%d (%s)",
+            self.settings.host,
+            self.port,
+            "plaintext" if self.settings.tls is None else "TLS",
+        )
         return self.port
 
     async def _warm_up(self) -> None:

@@ -1,7 +1,9 @@
 """One interceptor for every call: who is calling, and errors as gRPC statuses.
 
-Authentication: ``authorization: Bearer <token>`` metadata, looked up by its SHA-256 digest so
-that the comparison time does not depend on how much of a guess was right. Errors: each
+Authentication: ``authorization: Bearer <token>`` metadata. The token's SHA-256 digest is
+compared with every known digest by ``hmac.compare_digest``, so the time a check takes says
+nothing about how close a guess was, nor which identity matched; tokens are never logged.
+Streams: one identity holds at most ``max_streams`` open at once. Errors: each
 ``AirspaceError`` becomes its canonical status with ``google.rpc.ErrorInfo`` (a stable reason)
 and, for bad input, ``google.rpc.BadRequest`` field violations. Anything else is logged here and
 reaches the client only as INTERNAL — never a stack trace.
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
@@ -86,8 +90,10 @@ def _pack(message: Any) -> any_pb2.Any:
 class CallGuard(grpc.aio.ServerInterceptor):
     """Authenticates every call and turns domain errors into statuses."""
 
-    def __init__(self, identities: Mapping[str, Identity]) -> None:
-        self._by_digest = {token_digest(t): i for t, i in identities.items()}
+    def __init__(self, identities: Mapping[str, Identity], *, max_streams: int) -> None:
+        self._digests = tuple((token_digest(t), i) for t, i in identities.items())
+        self._max_streams = max_streams
+        self._open_streams: Counter[str] = Counter()
 
     async def intercept_service(
         self,
@@ -118,10 +124,14 @@ class CallGuard(grpc.aio.ServerInterceptor):
             raise errors.Unauthenticated(
                 "send 'authorization: Bearer <token>' metadata", reason="MISSING_TOKEN"
             )
-        identity = self._by_digest.get(token_digest(header[7:].strip()))
-        if identity is None:
+        digest = token_digest(header[7:].strip())
+        found = None
+        for known, identity in self._digests:  # every entry, match or not: constant time
+            if hmac.compare_digest(digest, known):
+                found = identity
+        if found is None:
             raise errors.Unauthenticated("the token is not valid", reason="INVALID_TOKEN")
-        return identity
+        return found
 
     def _unary(self, behavior: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> Any:
@@ -138,14 +148,33 @@ class CallGuard(grpc.aio.ServerInterceptor):
         self, behavior: Callable[..., AsyncIterator[Any]]
     ) -> Callable[..., AsyncIterator[Any]]:
         async def guarded(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            subject = None
             try:
-                _caller.set(self._identify(context))
+                identity = self._identify(context)
+                _caller.set(identity)
+                subject = self._open_stream(identity)
                 async for response in behavior(request, context):
                     yield response
             except Exception as exc:  # the one place errors become statuses
                 await _abort(context, exc)
+            finally:
+                if subject is not None:
+                    self._open_streams[subject] -= 1
+                    if not self._open_streams[subject]:
+                        del self._open_streams[subject]
 
         return guarded
+
+    def _open_stream(self, identity: Identity) -> str:
+        """Count a stream the identity opens, or refuse it past the limit."""
+        subject = identity.subject_id
+        if self._open_streams[subject] >= self._max_streams:
+            raise errors.ResourceExhausted(
+                f"{subject} already has {self._max_streams} streams open; close one first",
+                reason="TOO_MANY_STREAMS",
+            )
+        self._open_streams[subject] += 1
+        return subject
 
 
 async def _abort(context: grpc.aio.ServicerContext, exc: Exception) -> None:

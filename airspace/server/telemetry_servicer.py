@@ -13,6 +13,7 @@ from airspace.live import LiveAirspace, Rejection
 from airspace.model import Identity
 from airspace.server.guard import caller
 from airspace.server.live_convert import conflict_out, conformance_out, state_in
+from airspace.server.rate import RateBudget
 from airspace.v1 import telemetry_service_pb2 as pb
 from airspace.v1 import telemetry_service_pb2_grpc as pb_grpc
 
@@ -32,9 +33,10 @@ def _own_alerts(identity: Identity) -> Callable[[Alert], bool]:
 
 
 class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
-    def __init__(self, live: LiveAirspace, bus: EventBus) -> None:
+    def __init__(self, live: LiveAirspace, bus: EventBus, max_states_per_s: float) -> None:
         self._live = live
         self._bus = bus
+        self._max_states_per_s = max_states_per_s
 
     async def StreamTelemetry(
         self,
@@ -44,12 +46,19 @@ class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
         identity = caller()
         subscription = self._bus.subscribe(_own_alerts(identity), snapshots=False)
         outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
+        budget = RateBudget(self._max_states_per_s)
 
         async def read() -> None:
             try:
                 sequence = 0
                 async for request in request_iterator:
                     sequence += 1
+                    if not budget.take(len(request.states)):
+                        raise ResourceExhausted(
+                            f"more than {budget.per_s:g} vehicle states a second on this "
+                            "stream; send fewer (down-sample) and reconnect",
+                            reason="TELEMETRY_RATE_EXCEEDED",
+                        )
                     states = [state_in(s) for s in request.states]
                     rejections = await self._live.ingest(identity, states)
                     await outbox.put(_ack(sequence, len(states), rejections))

@@ -81,6 +81,10 @@ class Store(Protocol):
         """Every plan holding airspace (accepted or airborne), of all operators."""
         ...
 
+    async def holding_count(self, operator_id: str) -> int:
+        """How many plans of the operator hold airspace (accepted or airborne)."""
+        ...
+
     async def list_plans(
         self,
         *,

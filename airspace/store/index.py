@@ -6,7 +6,7 @@ here, fed by the shared change log.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from airspace.grid import Key
@@ -20,6 +20,7 @@ class ReservationIndex:
         self.plans: dict[str, FlightPlan] = {}
         self._keys_of: dict[str, frozenset[Key]] = {}
         self._holders: defaultdict[Key, set[str]] = defaultdict(set)
+        self._held_by: Counter[str] = Counter()
 
     def holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
         """The plans reserving any of ``keys``, ordered by id."""
@@ -39,16 +40,26 @@ class ReservationIndex:
             self._keys_of[plan_id] = keys
             for key in keys:
                 self._holders[key].add(plan_id)
+        if plan_id not in self.plans:
+            self._held_by[plan.operator_id] += 1
         self.plans[plan_id] = plan
 
     def release(self, plan_id: str) -> None:
         """Forget the plan and free its keys."""
-        self.plans.pop(plan_id, None)
+        plan = self.plans.pop(plan_id, None)
+        if plan is not None:
+            self._held_by[plan.operator_id] -= 1
+            if not self._held_by[plan.operator_id]:
+                del self._held_by[plan.operator_id]
         for key in self._keys_of.pop(plan_id, ()):
             holders = self._holders[key]
             holders.discard(plan_id)
             if not holders:
                 del self._holders[key]
+
+    def count_of(self, operator_id: str) -> int:
+        """How many plans of the operator hold airspace."""
+        return self._held_by[operator_id]
 
     def keys_of(self, plan_id: str) -> frozenset[Key]:
         return self._keys_of.get(plan_id, frozenset())
@@ -57,3 +68,4 @@ class ReservationIndex:
         self.plans.clear()
         self._keys_of.clear()
         self._holders.clear()
+        self._held_by.clear()

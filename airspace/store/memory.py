@@ -55,6 +55,9 @@ class MemoryStore:
     async def holding_plans(self) -> list[FlightPlan]:
         return list(self._reservations.plans.values())
 
+    async def holding_count(self, operator_id: str) -> int:
+        return self._reservations.count_of(operator_id)
+
     async def list_plans(
         self,
         *,

@@ -187,6 +187,10 @@ class RedisStore:
         await self._fresh()
         return list(self._index.plans.values())
 
+    async def holding_count(self, operator_id: str) -> int:
+        await self._fresh()
+        return self._index.count_of(operator_id)
+
     async def list_plans(
         self,
         *,

@@ -18,12 +18,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from pymavlink.dialects.v20 import common as mavlink
 
 from airspace.clock import Clock, SystemClock
-from airspace.sdk import AirspaceError
+from airspace.sdk import AirspaceClient, AirspaceError, Tls
 from airspace.v1 import telemetry_pb2
 from sitl.bridge.convert import vehicle_state
 from sitl.bridge.endpoints import Endpoint, listen, parse_endpoint
@@ -55,12 +56,13 @@ class Bridge:
         settings: BridgeSettings | None = None,
         clock: Clock | None = None,
         on_response: ResponseHandler | None = None,
+        tls: Tls | None = None,
     ) -> None:
         self.endpoints = [e if isinstance(e, Endpoint) else parse_endpoint(e) for e in endpoints]
         self.settings = settings or BridgeSettings()
         self.stats = BridgeStats()
         self._target = target
-        self._token = token
+        self._connect = partial(AirspaceClient, target, token, tls=tls)
         self._clock = clock or SystemClock()
         self._map = VehicleMap(assignments)
         self._reader = FrameReader()
@@ -68,7 +70,9 @@ class Bridge:
         self._outbox = Outbox(
             self._clock, self.settings.min_interval_s, self.settings.max_state_age_s, self.stats
         )
-        self._uplink = Uplink(target, token, self._outbox, self.settings, self.stats, on_response)
+        self._uplink = Uplink(
+            self._connect, target, self._outbox, self.settings, self.stats, on_response
+        )
         self._transports: list[asyncio.DatagramTransport] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._lookup_wanted = asyncio.Event()
@@ -88,8 +92,11 @@ class Bridge:
             asyncio.create_task(self._sweep_silent()),
             asyncio.create_task(self._look_up_plans()),
         ]
-        log.info("bridge listening on %s, streaming to %s",
-                 ", ".join(map(str, self.endpoints)), self._target)
+        log.info(
+            "bridge listening on %s, streaming to %s",
+            ", ".join(map(str, self.endpoints)),
+            self._target,
+        )
 
     async def stop(self) -> None:
         """Stop listening, send nothing more, and end the stream cleanly."""
@@ -167,8 +174,13 @@ class Bridge:
             before = (vehicle.armed, vehicle.mode)
             vehicle.heard_heartbeat(message)
             if (vehicle.armed, vehicle.mode) != before:
-                log.info("system %d (%s): %s, %s", system_id, self._map.registration(system_id),
-                         "armed" if vehicle.armed else "disarmed", vehicle.mode)
+                log.info(
+                    "system %d (%s): %s, %s",
+                    system_id,
+                    self._map.registration(system_id),
+                    "armed" if vehicle.armed else "disarmed",
+                    vehicle.mode,
+                )
         elif msg_id == mavlink.MAVLINK_MSG_ID_GPS_RAW_INT:
             vehicle.heard_gps(message)
 
@@ -177,8 +189,12 @@ class Bridge:
         vehicle.positions += 1
         self.stats.positions += 1
         state = vehicle_state(
-            message, vehicle, self._map.registration(system_id), self._map.plan(system_id),
-            now_s, self.settings,
+            message,
+            vehicle,
+            self._map.registration(system_id),
+            self._map.plan(system_id),
+            now_s,
+            self.settings,
         )
         if self._map.pending(system_id):
             # Its plan is not known yet: sending now would raise a false "no activated plan".
@@ -211,9 +227,7 @@ class Bridge:
             if not registrations:
                 continue
             try:
-                plans = await asyncio.to_thread(
-                    flying_plans, self._target, self._token, self._clock.now()
-                )
+                plans = await asyncio.to_thread(flying_plans, self._connect, self._clock.now())
             except AirspaceError as exc:
                 if not failing:
                     log.warning("cannot look up activated plans (%s); retrying", exc.message)

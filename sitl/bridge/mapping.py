@@ -12,7 +12,7 @@ looked up periodically; with none, its states carry no plan id and the service r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,9 +116,7 @@ class VehicleMap:
 
     def pending(self, system_id: int) -> bool:
         """Whether the vehicle's plan must be looked up and no lookup has covered it yet."""
-        return self.needs_lookup(system_id) and (
-            self.registration(system_id) not in self._resolved
-        )
+        return self.needs_lookup(system_id) and (self.registration(system_id) not in self._resolved)
 
     def set_looked_up(self, plans: Mapping[str, str], covered: Iterable[str]) -> None:
         """Take a lookup's answer: ``plans`` (registration → plan id) for the registrations
@@ -127,14 +125,14 @@ class VehicleMap:
         self._resolved.update(covered)
 
 
-def flying_plans(target: str, token: str, now_s: float) -> dict[str, str]:
+def flying_plans(connect: Callable[[], AirspaceClient], now_s: float) -> dict[str, str]:
     """Registration → id of the plan it flies, among the caller's plans in a flying state.
 
     When a vehicle has several, the one whose time window holds ``now_s`` wins, then the one
     that starts last. Raises ``airspace.sdk.AirspaceError`` when the service cannot answer.
     """
     best: dict[str, tuple[tuple[bool, float], str]] = {}
-    with AirspaceClient(target, token) as client:
+    with connect() as client:
         for plan in client.iter_flight_plans(states=FLYING_STATES):
             start = from_timestamp(plan.time_window.start_time)
             end = from_timestamp(plan.time_window.end_time)

@@ -29,15 +29,15 @@ ResponseHandler = Callable[[pb.StreamTelemetryResponse], None]
 class Uplink:
     def __init__(
         self,
+        connect: Callable[[], AirspaceClient],
         target: str,
-        token: str,
         outbox: Outbox,
         settings: BridgeSettings,
         stats: BridgeStats,
         on_response: ResponseHandler | None = None,
     ) -> None:
+        self._connect = connect
         self._target = target
-        self._token = token
         self._outbox = outbox
         self._settings = settings
         self._stats = stats
@@ -64,7 +64,7 @@ class Uplink:
     def _run(self) -> None:
         wait_s = self._settings.reconnect_min_s
         while not self._stopping.is_set():
-            self._client = AirspaceClient(self._target, self._token)
+            self._client = self._connect()
             self._acknowledged = acknowledged = threading.Event()
             closed = threading.Event()
             connects = self._stats.connects
@@ -84,8 +84,9 @@ class Uplink:
             if self._stats.connects > connects:
                 wait_s = self._settings.reconnect_min_s
             self._stats.last_error = reason
-            log.warning("no telemetry stream to %s (%s); retrying in %.1f s",
-                        self._target, reason, wait_s)
+            log.warning(
+                "no telemetry stream to %s (%s); retrying in %.1f s", self._target, reason, wait_s
+            )
             self._stopping.wait(wait_s)
             wait_s = min(2 * wait_s, self._settings.reconnect_max_s)
 
@@ -120,9 +121,12 @@ class Uplink:
             for rejection in response.rejections:
                 if rejection.registration_id not in self._rejected_vehicles:
                     self._rejected_vehicles.add(rejection.registration_id)
-                    log.warning("the service rejected a state of %s: %s (further rejections "
-                                "of this vehicle are only counted)",
-                                rejection.registration_id, "; ".join(rejection.reasons))
+                    log.warning(
+                        "the service rejected a state of %s: %s (further rejections "
+                        "of this vehicle are only counted)",
+                        rejection.registration_id,
+                        "; ".join(rejection.reasons),
+                    )
         stats.alerts += len(response.alerts) + len(response.conflicts)
         if self._on_response is not None:
             self._on_response(response)

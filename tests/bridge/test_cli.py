@@ -32,7 +32,7 @@ def free_udp_port() -> int:
 
 
 def invoke(server: RunningServer, *args: str, as_json: bool = False) -> Any:
-    obj = {"target": server.target, "token": "demo-operator", "json": as_json}
+    obj = {"target": server.target, "token": "demo-operator", "tls": None, "json": as_json}
     return CliRunner().invoke(bridge, list(args), obj=obj)
 
 
@@ -145,7 +145,7 @@ def test_the_status_line_names_each_figure() -> None:
 
 
 def test_ctrl_c_stops_the_command_cleanly(wall_clock_server: RunningServer) -> None:
-    obj = {"target": wall_clock_server.target, "token": "demo-operator", "json": True}
+    obj = {"target": wall_clock_server.target, "token": "demo-operator", "tls": None, "json": True}
     code = f"from airspace.cli.bridge import bridge; bridge.main(obj={obj!r})"
     process = subprocess.Popen(
         [sys.executable, "-c", code, "--mavlink", f"udpin:127.0.0.1:{free_udp_port()}"],

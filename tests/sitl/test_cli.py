@@ -42,7 +42,8 @@ def _ports(station: GroundStation) -> list[str]:
 
 def _fly_from_service(running: RunningServer, station: GroundStation, duration_s: float) -> Any:
     """``airspace --json sim fleet --from-service --activate`` at 4× speed."""
-    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0, "json": True}
+    obj = {"target": running.target, "token": "demo-operator", "timeout_s": 10.0}
+    obj |= {"tls": None, "json": True}
     return CliRunner().invoke(
         sim,
         ["fleet", "--from-service", "--activate", "--speed", "4", "--duration", str(duration_s),

@@ -240,7 +240,8 @@ async def test_a_transaction_too_old_to_commit_is_released_on_every_replica(
 ) -> None:
     """DECIDE refuses a transaction older than the intent lifetime; its intents must then stop
     holding airspace everywhere (found in review: that abort wrote no event)."""
-    monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", 0.0)  # every decision comes too late
+    # Below zero: late even when the decision lands in the same millisecond as the intent.
+    monkeypatch.setattr(redis_store, "INTENT_LIFETIME_S", -0.001)
     monkeypatch.setattr(redis_store, "MAX_SUBMIT_ATTEMPTS", 2)
     async with redis_replicas(redis_server.url, deconflictor, "late") as stores:
         owner, other = stores

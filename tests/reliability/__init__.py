@@ -1,0 +1,1 @@
+"""Reliability: fuzzing, limits, soak, faults and security, through a real server."""
