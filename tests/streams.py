@@ -77,10 +77,14 @@ class GroundStation(_Collector):
 
     def send(self, *states: telemetry_pb2.VehicleState) -> telemetry_pb.StreamTelemetryResponse:
         """Send one request and wait for its acknowledgement."""
-        self._sequence += 1
-        sequence = self._sequence
-        self._requests.put(telemetry_pb.StreamTelemetryRequest(states=states))
+        sequence = self.push(*states)
         return self.wait_for(lambda r: r.request_sequence == sequence)
+
+    def push(self, *states: telemetry_pb2.VehicleState) -> int:
+        """Send one request without waiting; returns its sequence number."""
+        self._sequence += 1
+        self._requests.put(telemetry_pb.StreamTelemetryRequest(states=states))
+        return self._sequence
 
     def close(self) -> None:
         self._requests.put(_END)
