@@ -32,9 +32,11 @@ def comparisons(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, bytes]]:
 def test_each_call_compares_its_token_with_every_identity_whether_it_matches_or_not(
     running: RunningServer, comparisons: list[tuple[bytes, bytes]], token: str
 ) -> None:
-    with AirspaceClient(running.target, token, retry=NO_RETRY) as client:
-        with contextlib.suppress(Unauthenticated):
-            list(client.iter_flight_plans())
+    with (
+        AirspaceClient(running.target, token, retry=NO_RETRY) as client,
+        contextlib.suppress(Unauthenticated),
+    ):
+        list(client.iter_flight_plans())
     assert len(comparisons) == len(DEMO_IDENTITIES)
     assert {a for a, _ in comparisons} == {guard.token_digest(token)}
     assert {b for _, b in comparisons} == {guard.token_digest(t) for t in DEMO_IDENTITIES}
