@@ -73,13 +73,14 @@ class FlightPlanBook:
         self, identity: Identity, request_id: str, draft: FlightPlan
     ) -> SubmissionOutcome:
         """Book the plan if it is conflict-free and allowed by every zone; else reject it with
-        every reason. A retry with the same request id returns the first outcome."""
+        every reason. A retry with the same request id returns the first outcome (with a
+        suggested alternative found anew: it is advice about the airspace as it is now)."""
         if not request_id or len(request_id) > MAX_REQUEST_ID_LENGTH:
             raise invalid("request_id", f"is required, at most {MAX_REQUEST_ID_LENGTH} characters")
         fingerprint = _fingerprint(draft)
         seen = await self._store.find_submission(identity.subject_id, request_id)
         if seen is not None:
-            return _replay(seen, fingerprint)
+            return await self._advised(_replay(seen, fingerprint), self._clock.now())
         await self._check_quota(identity)
         now_s = self._clock.now()
         validate_plan(draft, self.config, self._deconflictor.projection, now_s)
@@ -120,11 +121,14 @@ class FlightPlanBook:
         if outcome.accepted and outcome.plan.flight_plan_id == plan.flight_plan_id:
             self._bus.publish(PlanChanged(now_s, outcome.plan))
             await self._announce(*outcome.preempted_plan_ids)
-        if outcome.conflicts and not outcome.geozone_violations and self._suggest is not None:
-            alternative = await self._suggest(plan, now_s)
-            if alternative is not None:
-                outcome = replace(outcome, alternative=alternative)
-        return outcome
+        return await self._advised(outcome, now_s)
+
+    async def _advised(self, outcome: SubmissionOutcome, now_s: float) -> SubmissionOutcome:
+        """The outcome with a suggested alternative when conflicts alone refused it."""
+        if not outcome.conflicts or outcome.geozone_violations or self._suggest is None:
+            return outcome
+        alternative = await self._suggest(outcome.plan, now_s)
+        return outcome if alternative is None else replace(outcome, alternative=alternative)
 
     async def _check_quota(self, identity: Identity) -> None:
         limit = self._max_open_plans

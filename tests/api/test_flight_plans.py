@@ -38,6 +38,8 @@ def test_a_crossing_plan_is_rejected_with_the_conflict_and_a_way_out(
     # The planner's nearest way out (here another layer), accepted as it stands.
     alternative = second.suggested_alternative
     assert alternative.description
+    # A retry whose first answer was lost gets the whole answer back, the way out included.
+    assert other_operator.submit_flight_plan(delivery(T0 + 640, south, north), "b") == second
     retry = other_operator.submit_flight_plan(alternative.flight_plan, "b-alternative")
     assert retry.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
 
