@@ -34,7 +34,7 @@ from airspace.events import (
 )
 from airspace.model import AIRBORNE_STATES, Circle, FlightPlan, Geozone, Identity, LatLng, PlanState
 from airspace.store import Store
-from airspace.telemetry import VehicleState, state_problems
+from airspace.telemetry import MAX_FUTURE_S, VehicleState, state_problems
 from airspace.zones import ZoneChecker
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,9 @@ class LiveAirspace:
         self._out_since: dict[str, float] = {}
         self._unplanned: set[tuple[TrackKey, str]] = set()
         self._conflicts_published: dict[frozenset[TrackKey], float] = {}
+        self._previous_now_s: float | None = None
+        self._stepped_back_s: float | None = None
+        """When the monitor last found the clock stepped back (more than ``MAX_FUTURE_S``)."""
 
     @property
     def config(self) -> AirspaceConfig:
@@ -103,7 +106,7 @@ class LiveAirspace:
             ):
                 reasons.append(f"flight_plan_id: you have no plan {state.flight_plan_id!r}")
             key = (identity.subject_id, state.registration_id)
-            latest = self._tracks.get(key)
+            latest = self._latest(key, now_s)
             if not reasons and latest is not None and state.time_s <= latest.time_s:
                 reasons.append("time: not newer than the vehicle's latest state (ignored)")
             if reasons:
@@ -117,11 +120,20 @@ class LiveAirspace:
 
     def absorb(self, states: Iterable[tuple[str, VehicleState]]) -> None:
         """Take (operator id, state) pairs another replica accepted (they were checked there)."""
+        now_s = self._clock.now()
         for operator_id, state in states:
             key = (operator_id, state.registration_id)
-            latest = self._tracks.get(key)
+            latest = self._latest(key, now_s)
             if latest is None or state.time_s > latest.time_s:
                 self._tracks[key] = state
+
+    def _latest(self, key: TrackKey, now_s: float) -> VehicleState | None:
+        """The vehicle's latest state, unless it is from the future: after the clock stepped
+        back, it would otherwise hold off every new state for as long as the step."""
+        latest = self._tracks.get(key)
+        if latest is not None and latest.time_s > now_s + MAX_FUTURE_S:
+            return None
+        return latest
 
     async def _owns(self, identity: Identity, plan_id: str) -> bool:
         """Whether the plan exists and is the caller's (plans never change hands)."""
@@ -149,6 +161,7 @@ class LiveAirspace:
 
     async def cycle(self) -> TrafficSnapshot:
         now_s = self._clock.now()
+        self._notice_a_step_back(now_s)
         self._forget_silent(now_s)
         records = await self._records()
         await self._check_conformance(records, now_s)
@@ -160,9 +173,30 @@ class LiveAirspace:
         return snapshot
 
     def _forget_silent(self, now_s: float) -> None:
+        """Forget tracks silent for too long, with what was noted about them."""
         limit = now_s - FORGET_AFTER_TIMEOUTS * self.config.telemetry_timeout_s
-        for key in [k for k, s in self._tracks.items() if s.time_s < limit]:
+        gone = [k for k, s in self._tracks.items() if s.time_s < limit]
+        for key in gone:
             del self._tracks[key]
+        if gone:  # a vehicle back after silence is a new flight: say again that it has no plan
+            self._unplanned = {m for m in self._unplanned if m[0] in self._tracks}
+            heard = {s.flight_plan_id for s in self._tracks.values()}
+            self._out_since = {p: t for p, t in self._out_since.items() if p in heard}
+
+    def _notice_a_step_back(self, now_s: float) -> None:
+        """When the clock stepped back, what was heard 'in the future' was heard now as far as
+        the monitor can tell: re-time it, so that timeouts count from now, not from the future."""
+        previous, self._previous_now_s = self._previous_now_s, now_s
+        if previous is None or now_s >= previous - MAX_FUTURE_S:
+            return
+        self._stepped_back_s = now_s
+        future = now_s + MAX_FUTURE_S
+        for key, state in self._tracks.items():
+            if state.time_s > future:
+                self._tracks[key] = replace(state, time_s=now_s)
+        for plan_id, since in self._out_since.items():
+            if since > future:
+                self._out_since[plan_id] = now_s
 
     async def _records(self) -> dict[TrackKey, TrackRecord]:
         """Every track with its plan's current state; refreshes ``self._plans``."""
@@ -247,6 +281,8 @@ class LiveAirspace:
                 continue
             state = heard.get(plan.flight_plan_id)
             last_s = state.time_s if state else plan.update_time_s
+            if last_s > now_s + MAX_FUTURE_S and self._stepped_back_s is not None:
+                last_s = min(last_s, self._stepped_back_s)  # activated before the step back
             if now_s - last_s > timeout:
                 record = TrackRecord(state, plan.operator_id, plan.state) if state else None
                 await self._move(
@@ -347,7 +383,9 @@ class LiveAirspace:
         for conflict in sorted(found, key=lambda c: c.t_in_s):  # the most urgent first
             pair = frozenset({keys[conflict.i], keys[conflict.j]})
             last = self._conflicts_published.get(pair)
-            ongoing[pair] = last if last is not None and now_s - last < CONFLICT_REPEAT_S else now_s
+            if last is None or not 0.0 <= now_s - last < CONFLICT_REPEAT_S:
+                last = now_s  # new, due again, or the clock stepped back: publish it now
+            ongoing[pair] = last
             if ongoing[pair] == now_s:
                 a, b = records[keys[conflict.i]], records[keys[conflict.j]]
                 advise = advised < MAX_ADVISED_PER_CYCLE

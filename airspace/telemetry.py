@@ -14,6 +14,9 @@ MAX_FUTURE_S = 5.0
 """How far ahead of the server's clock a state's time may be (clock skew)."""
 MAX_AGE_S = 300.0
 """States older than this are history, not live traffic."""
+MAX_ID_LENGTH = 128
+"""Longest registration id or flight plan id a state may carry: every alert and snapshot
+repeats them, so their size bounds what each watcher's queue holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,12 @@ def state_problems(state: VehicleState, config: AirspaceConfig, now_s: float) ->
     )
     if not state.registration_id:
         problems.append("registration_id: is required")
+    for name, value in (
+        ("registration_id", state.registration_id),
+        ("flight_plan_id", state.flight_plan_id),
+    ):
+        if len(value) > MAX_ID_LENGTH:
+            problems.append(f"{name}: {len(value)} characters; at most {MAX_ID_LENGTH}")
     if not all(math.isfinite(v) for v in values):
         problems.append("state: every number must be finite (no NaN or infinity)")
         return problems

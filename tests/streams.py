@@ -26,6 +26,8 @@ class _Collector:
 
     def __init__(self, responses: Iterator[Any]) -> None:
         self.received: queue.Queue[Any] = queue.Queue()
+        self.skipped: list[Any] = []
+        """What ``wait_for`` passed over, in order."""
         self.error: grpc.RpcError | None = None
         self._responses = responses
         self._thread = threading.Thread(target=self._read, daemon=True)
@@ -48,6 +50,7 @@ class _Collector:
                 raise AssertionError(f"stream ended before a match (error: {self.error})")
             if matches(item):
                 return item
+            self.skipped.append(item)
 
     def drain(self, settle_s: float = 0.3) -> list[Any]:
         """Everything received until the stream is quiet for ``settle_s``."""

@@ -4,12 +4,10 @@ nothing half-written remains, and no two booked plans conflict."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 
-import grpc
 import pytest
 import redis
 
@@ -19,26 +17,12 @@ from airspace.model import HOLDING_STATES, FlightPlan
 from airspace.sdk import AirspaceClient
 from airspace.store import codec
 from airspace.v1 import flight_plan_pb2 as fp
-from bench.servers import free_port
 from tests.bruteforce import find_conflicting_pairs
 from tests.builders import DEPOT, delivery, offset
 from tests.redis_server import RedisServer
+from tests.replicas.process import start_replica
 
 CONFIG = AirspaceConfig()
-
-
-def start_replica(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "airspace.cli.main", "serve", "--port", str(port),
-         "--store", url, "--no-demo-city"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    target = f"127.0.0.1:{port}"
-    with grpc.insecure_channel(target) as channel:
-        grpc.channel_ready_future(channel).result(timeout=60)
-    return process, target
 
 
 @pytest.fixture
