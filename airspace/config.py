@@ -69,6 +69,9 @@ class AirspaceConfig:
     10 s excursion)."""
     contingent_after_s: float = 60.0
     """How long a vehicle may stay non-conforming before its plan becomes contingent (F3548)."""
+    max_state_rate_hz: float = 100.0
+    """Most states a second one vehicle's track takes: a state less than ``1 / rate`` after the
+    vehicle's previous one is refused (a storm from one vehicle costs its own states only)."""
     telemetry_timeout_s: float = 15.0
     """Silence after which an activated flight is contingent (lost link)."""
     monitor_period_s: float = 0.5

@@ -17,7 +17,6 @@ from airspace.deconfliction import Deconflictor, Verdict
 from airspace.errors import (
     FailedPrecondition,
     NotFound,
-    PermissionDenied,
     ResourceExhausted,
     invalid,
 )
@@ -150,9 +149,9 @@ class FlightPlanBook:
     # -- reading -----------------------------------------------------------------------------
     async def get(self, identity: Identity, plan_id: str) -> FlightPlan:
         plan = await self._store.get_plan(plan_id)
-        if plan is None:
+        if plan is None or not _visible(identity, plan):
+            # Another operator's plan is answered as if it did not exist: no clue that it does.
             raise NotFound(f"flight plan {plan_id!r} does not exist")
-        _authorise(identity, plan)
         return plan
 
     async def list_page(
@@ -226,9 +225,9 @@ class FlightPlanBook:
         return plan
 
 
-def _authorise(identity: Identity, plan: FlightPlan) -> None:
-    if not identity.is_regulator and plan.operator_id != identity.subject_id:
-        raise PermissionDenied(f"flight plan {plan.flight_plan_id} belongs to another operator")
+def _visible(identity: Identity, plan: FlightPlan) -> bool:
+    """Regulators see every plan; operators their own."""
+    return identity.is_regulator or plan.operator_id == identity.subject_id
 
 
 def _fingerprint(draft: FlightPlan) -> str:

@@ -107,8 +107,8 @@ class LiveAirspace:
                 reasons.append(f"flight_plan_id: you have no plan {state.flight_plan_id!r}")
             key = (identity.subject_id, state.registration_id)
             latest = self._latest(key, now_s)
-            if not reasons and latest is not None and state.time_s <= latest.time_s:
-                reasons.append("time: not newer than the vehicle's latest state (ignored)")
+            if not reasons and latest is not None:
+                reasons += _too_soon(state.time_s - latest.time_s, self.config.max_state_rate_hz)
             if reasons:
                 rejections.append(Rejection(index, state.registration_id, tuple(reasons)))
             else:
@@ -165,7 +165,7 @@ class LiveAirspace:
         self._forget_silent(now_s)
         records = await self._records()
         await self._check_conformance(records, now_s)
-        await self._check_lost_links(now_s)
+        await self._check_held_plans(now_s)
         records = self._refreshed(records)
         self._detect_conflicts(records, await self._store.list_zones(), now_s)
         snapshot = TrafficSnapshot(now_s, tuple(records.values()))
@@ -273,11 +273,17 @@ class LiveAirspace:
                 now_s,
             )
 
-    async def _check_lost_links(self, now_s: float) -> None:
+    async def _check_held_plans(self, now_s: float) -> None:
+        """Flights silent for too long are contingent (lost link); accepted plans whose time is
+        over without a flight end, and free their airspace."""
         timeout = self.config.telemetry_timeout_s
         heard = {s.flight_plan_id: s for s in self._tracks.values() if s.flight_plan_id}
         for plan in await self._store.holding_plans():
-            if plan.state is not PlanState.ACTIVATED and plan.state is not PlanState.NONCONFORMING:
+            if plan.state is PlanState.ACCEPTED:
+                if plan.time_window.end_s < now_s:
+                    await self._lapse(plan, now_s)
+                continue
+            if plan.state is PlanState.CONTINGENT:
                 continue
             state = heard.get(plan.flight_plan_id)
             last_s = state.time_s if state else plan.update_time_s
@@ -294,6 +300,16 @@ class LiveAirspace:
                     f"no telemetry for {now_s - last_s:.0f} s",
                     now_s,
                 )
+
+    async def _lapse(self, plan: FlightPlan, now_s: float) -> None:
+        reason = "its time ended and it was never activated"
+        try:
+            ended = await self._store.transition(
+                plan.flight_plan_id, frozenset({PlanState.ACCEPTED}), PlanState.ENDED, reason, now_s
+            )
+        except FailedPrecondition:
+            return  # activated or cancelled meanwhile, or ended by another replica
+        self._bus.publish(PlanChanged(now_s, ended))
 
     async def _move(
         self,
@@ -491,3 +507,15 @@ def _plan_position(plan: FlightPlan) -> LatLng:
         return plan.waypoints[0].position
     area = plan.volumes[0].area
     return area.center if isinstance(area, Circle) else area.vertices[0]
+
+
+def _too_soon(gap_s: float, max_rate_hz: float) -> list[str]:
+    """Why a state ``gap_s`` after the vehicle's latest one is not taken, if it is not."""
+    if gap_s <= 0:
+        return ["time: not newer than the vehicle's latest state (ignored)"]
+    if gap_s < 1.0 / max_rate_hz - 1e-6:  # a microsecond's slack for timestamps' rounding
+        return [
+            f"time: {gap_s * 1000:.1f} ms after the vehicle's latest state; at most "
+            f"{max_rate_hz:g} states a second per vehicle (ignored)"
+        ]
+    return []

@@ -19,6 +19,10 @@ from airspace.v1 import telemetry_service_pb2_grpc as pb_grpc
 
 Outgoing = pb.StreamTelemetryResponse | BaseException | None
 """What the response stream sends next: a message, an error to raise, or the end."""
+OUTBOX_SIZE = 64
+"""Responses waiting for a client to read them. When it stops reading, the stream stops
+reading its requests (gRPC flow control slows the sender) and its alerts wait in its bounded
+subscription, which ends the stream with RESOURCE_EXHAUSTED when it overflows."""
 
 
 def _own_alerts(identity: Identity) -> Callable[[Alert], bool]:
@@ -45,7 +49,7 @@ class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
     ) -> AsyncIterator[pb.StreamTelemetryResponse]:
         identity = caller()
         subscription = self._bus.subscribe(_own_alerts(identity), snapshots=False)
-        outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
+        outbox: asyncio.Queue[Outgoing] = asyncio.Queue(OUTBOX_SIZE)
         budget = RateBudget(self._max_states_per_s)
 
         async def read() -> None:
@@ -81,6 +85,7 @@ class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
         finally:
             for task in tasks:
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             self._bus.unsubscribe(subscription)
 
 

@@ -44,8 +44,8 @@ from tests.builders import DEPOT, delivery, offset, vehicle
 from tests.conftest import T0, RunningServer
 from tests.streams import GroundStation, Watcher, state, wait_until
 
-ANOTHER_OPERATORS_PLAN = grpc.StatusCode.PERMISSION_DENIED
-"""What Get/Cancel/Activate/End answer today (NOT_FOUND would not reveal that it exists)."""
+ANOTHER_OPERATORS_PLAN = grpc.StatusCode.NOT_FOUND
+"""What Get/Cancel/Activate/End answer: as for a plan that does not exist (no clue that it does)."""
 OWN = "operators: their own plans and vehicles only; regulators: all"
 PUBLIC = "any identity"
 REGULATORS = "regulators only; operators get PERMISSION_DENIED"

@@ -1,5 +1,11 @@
-"""Faults the service must ride through: a watcher that stops reading, a clock that jumps, and a
-Redis-backed replica that crashes and comes back under an SDK client.
+"""Faults the service must ride through: a watcher that stops reading, a telemetry storm from
+one vehicle, a clock that jumps, and a Redis-backed replica that crashes and comes back under an
+SDK client.
+
+A telemetry storm (live.py): one vehicle's track takes at most ``max_state_rate_hz`` states a
+second; the rest of its states are refused one by one, with the reason, and the other vehicles
+on the same stream are served as usual. (A whole stream past its own limit is ended: see
+test_limits.py.)
 
 A stalled watcher (events.py): the server never blocks on it. Alerts queue for it, up to
 ``DEFAULT_MAX_PENDING``; past that its queue is closed (bounded memory) and, once it reads
@@ -8,8 +14,8 @@ coalesced meanwhile (``dropped_snapshot_count``). Other watchers are served as i
 happened.
 
 Clock jumps (live.py): an activated flight whose plan is over and that still reports is
-NONCONFORMING, then CONTINGENT; a silent one is CONTINGENT (lost link); an accepted plan that
-was never flown stays ACCEPTED (nothing expires it) and can no longer be activated. After the
+NONCONFORMING, then CONTINGENT; a silent one is CONTINGENT (lost link); an accepted plan whose
+time is over without a flight is ENDED, which frees its airspace and its operator's quota. After the
 clock steps back, what was heard 'in the future' counts as heard at the step: the vehicles'
 next states are taken at once, and a silent flight is declared lost a telemetry timeout later.
 """
@@ -123,6 +129,26 @@ def test_a_stalled_watcher_costs_bounded_memory_and_delays_no_one(
         prompt.close()
 
 
+# -- a telemetry storm from one vehicle ----------------------------------------------------------
+def test_a_storming_vehicle_loses_only_its_own_excess_states(running: RunningServer) -> None:
+    now = running.clock.now()
+    storm = [state("UAS-STORM", "", now - 1 + k / 1000, *DEPOT, 50.0) for k in range(1000)]
+    calm = [state(f"UAS-{k}", "", now, *offset(DEPOT, 100 * k, 500), 50.0) for k in range(10)]
+    station = GroundStation(running.target, "demo-operator")
+    try:
+        ack = station.send(*storm[:500], *calm, *storm[500:])
+        rejected = {r.index: r for r in ack.rejections}
+        assert not any(500 <= i < 510 for i in rejected), "the calm vehicles are all taken"
+        # One state per 10 ms of the storm's own clock: 100 of its 1,000 in one second.
+        assert ack.accepted_count == 10 + 100
+        assert all(r.registration_id == "UAS-STORM" for r in rejected.values())
+        assert "at most 100 states a second per vehicle" in rejected[1].reasons[0]
+        snapshot = running.cycle()
+        assert len(snapshot.tracks) == 11  # type: ignore[attr-defined]
+    finally:
+        station.close()
+
+
 # -- clock jumps ---------------------------------------------------------------------------------
 def test_the_monitor_and_the_book_follow_the_clock_through_jumps(
     running: RunningServer,
@@ -162,10 +188,11 @@ def test_the_monitor_and_the_book_follow_the_clock_through_jumps(
     running.cycle()
     assert state_of(flown) == fp.FLIGHT_PLAN_STATE_NONCONFORMING  # still flying, plan over
     assert state_of(silent) == fp.FLIGHT_PLAN_STATE_CONTINGENT  # lost link
-    assert state_of(idle) == state_of(later) == fp.FLIGHT_PLAN_STATE_ACCEPTED
-    with pytest.raises(FailedPrecondition) as over:
+    assert state_of(later) == fp.FLIGHT_PLAN_STATE_ACCEPTED
+    lapsed = regulator.get_flight_plan(idle)  # over and never flown: ended, its airspace free
+    assert lapsed.state == fp.FLIGHT_PLAN_STATE_ENDED and "never activated" in lapsed.state_reason
+    with pytest.raises(FailedPrecondition):
         operator.activate_flight_plan(idle)
-    assert over.value.reason == "PLAN_IS_OVER"
     with pytest.raises(InvalidArgument):
         operator.submit_flight_plan(delivery(MID_CRUISE_S, DEPOT, EAST_3KM), "past")
     clock.advance(61)
@@ -199,7 +226,8 @@ def test_the_monitor_and_the_book_follow_the_clock_through_jumps(
         for i, p in stored.items()
         if convert.STATES[p.state] in HOLDING_STATES
     ]
-    assert len(stored) == len(holding) == 6  # the refused ones were never stored
+    assert len(stored) == 6  # the refused ones were never stored
+    assert len(holding) == 5  # all but the lapsed one
     assert find_conflicting_pairs(holding, CONFIG) == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 

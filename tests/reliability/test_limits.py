@@ -165,6 +165,12 @@ def test_an_operator_holds_at_most_its_open_plans_and_cancelling_frees_one(
         operator.cancel_flight_plan(second.flight_plan.flight_plan_id)
         third = operator.submit_flight_plan(delivery(T0 + 1800, DEPOT, EAST_3KM), "p3")
         assert third.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
+        two_plans_each.clock.set(T0 + 3 * 3600)
+        two_plans_each.cycle()  # their time is over, unflown: they end and free the quota
+        for k in (1, 2):
+            again = delivery(T0 + 4 * 3600 + 600 * k, DEPOT, EAST_3KM)
+            answer = operator.submit_flight_plan(again, f"q{k}")
+            assert answer.flight_plan.state == fp.FLIGHT_PLAN_STATE_ACCEPTED
 
 
 @pytest.fixture
