@@ -174,17 +174,11 @@ class PlanningDesk:
             if track is not None
             else shapely.box(*footprint.bounds)
         )
-        corridor = MetricVolume(
-            MetricShape(core, 0.0),
-            self.config.floor_m,
-            self.config.ceiling_m,
-            window.start_s,
-            window.end_s,
-        )
+        # One layer of keys, looked up at every layer: the corridor spans the whole band.
+        corridor = MetricVolume(MetricShape(core, 0.0), 0.0, 0.0, window.start_s, window.end_s)
         query = volumes_footprint("corridor", (corridor,))
-        margin_v = self.config.vertical_separation_m / 2 + plan.tolerance.vertical_m
-        keys = self._deconflictor.grid.keys(query, margin_m, margin_v)
-        return await self._store.plans_holding(keys)
+        keys = self._deconflictor.grid.keys(query, margin_m, 0.0)
+        return await self._store.plans_holding(keys, any_layer=True)
 
     async def _nearby(
         self, points: Sequence[LatLng], window: TimeWindow, margin_m: float = SEARCH_MARGIN_M

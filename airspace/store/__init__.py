@@ -97,8 +97,11 @@ class Store(Protocol):
         ``operator_id`` is None, all states when ``states`` is empty."""
         ...
 
-    async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
-        """The plans holding airspace that reserve any of ``keys``."""
+    async def plans_holding(
+        self, keys: Iterable[Key], *, any_layer: bool = False
+    ) -> list[FlightPlan]:
+        """The plans holding airspace that reserve any of ``keys``; with ``any_layer``, that
+        reserve the cell and bucket of any of them at any altitude layer."""
         ...
 
     async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:

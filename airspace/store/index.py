@@ -20,16 +20,26 @@ class ReservationIndex:
         self.plans: dict[str, FlightPlan] = {}
         self._keys_of: dict[str, frozenset[Key]] = {}
         self._holders: defaultdict[Key, set[str]] = defaultdict(set)
+        self._columns: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
+        """(cell, bucket) → the plans holding it at any layer."""
         self._held_by: Counter[str] = Counter()
 
-    def holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
-        """The plans reserving any of ``keys``, ordered by id."""
+    def holding(self, keys: Iterable[Key], *, any_layer: bool = False) -> list[FlightPlan]:
+        """The plans reserving any of ``keys`` (with ``any_layer``, any key of the same cell and
+        bucket, whatever its layer), ordered by id."""
         ids: set[str] = set()
-        holders = self._holders
-        for key in keys:
-            found = holders.get(key)
-            if found:
-                ids |= found
+        if any_layer:
+            columns = self._columns
+            for cell, _, bucket in keys:
+                found = columns.get((cell, bucket))
+                if found:
+                    ids |= found
+        else:
+            holders = self._holders
+            for key in keys:
+                found = holders.get(key)
+                if found:
+                    ids |= found
         return [self.plans[i] for i in sorted(ids)]
 
     def put(self, plan: FlightPlan, keys: frozenset[Key]) -> None:
@@ -40,6 +50,7 @@ class ReservationIndex:
             self._keys_of[plan_id] = keys
             for key in keys:
                 self._holders[key].add(plan_id)
+                self._columns[key[0], key[2]].add(plan_id)
         if plan_id not in self.plans:
             self._held_by[plan.operator_id] += 1
         self.plans[plan_id] = plan
@@ -56,6 +67,11 @@ class ReservationIndex:
             holders.discard(plan_id)
             if not holders:
                 del self._holders[key]
+            column = self._columns.get((key[0], key[2]))
+            if column is not None:
+                column.discard(plan_id)
+                if not column:
+                    del self._columns[key[0], key[2]]
 
     def count_of(self, operator_id: str) -> int:
         """How many plans of the operator hold airspace."""
@@ -68,4 +84,5 @@ class ReservationIndex:
         self.plans.clear()
         self._keys_of.clear()
         self._holders.clear()
+        self._columns.clear()
         self._held_by.clear()

@@ -78,8 +78,10 @@ class MemoryStore:
                 break
         return out
 
-    async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
-        return self._reservations.holding(keys)
+    async def plans_holding(
+        self, keys: Iterable[Key], *, any_layer: bool = False
+    ) -> list[FlightPlan]:
+        return self._reservations.holding(keys, any_layer=any_layer)
 
     async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:
         return self._submissions.get((operator_id, request_id))

@@ -213,10 +213,12 @@ class RedisStore:
             start = b"(" + ids[-1]
         return out[:limit]
 
-    async def plans_holding(self, keys: Iterable[Key]) -> list[FlightPlan]:
+    async def plans_holding(
+        self, keys: Iterable[Key], *, any_layer: bool = False
+    ) -> list[FlightPlan]:
         keys = list(keys)
         await self._catch_up(regions_of(keys))
-        return self._index.holding(keys)
+        return self._index.holding(keys, any_layer=any_layer)
 
     async def find_submission(self, operator_id: str, request_id: str) -> SubmissionOutcome | None:
         body = await self._run(self._redis.get(self._request_key(operator_id, request_id)))

@@ -83,6 +83,20 @@ async def test_a_retried_request_id_books_once_on_any_replica(
     assert [p.flight_plan_id for p in mine] == [one.plan.flight_plan_id]
 
 
+async def test_holding_plans_are_found_by_cell_and_bucket_at_any_layer(
+    replicas: list[Store], deconflictor: Deconflictor
+) -> None:
+    """What the planner's corridor queries rely on, on every replica; and quotas count them."""
+    booked = await book(replicas[0], deconflictor).submit(OPERATOR, "r", crossing("a"))
+    keys = deconflictor.reservation_keys(booked.plan)
+    on_the_ground = {(cell, -100, bucket) for cell, _, bucket in keys}  # a layer no plan holds
+    for store in replicas:
+        assert await store.plans_holding(on_the_ground) == []
+        assert await store.plans_holding(on_the_ground, any_layer=True) == [booked.plan]
+        assert await store.holding_count(OPERATOR.subject_id) == 1
+        assert await store.holding_count(OTHER.subject_id) == 0
+
+
 async def test_cancel_frees_the_space_for_every_replica(
     replicas: list[Store], deconflictor: Deconflictor
 ) -> None:
