@@ -1,4 +1,5 @@
-"""The deployment's metric projection: WGS84 degrees to metres and back (pyproj, UTM)."""
+"""The deployment's metric projection: WGS84 degrees to metres and back (pyproj, UTM; UPS
+beyond UTM's reach, north of 84° N and south of 80° S)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,24 @@ from pyproj.database import query_utm_crs_info
 
 from airspace.model import LatLng
 
+UPS_NORTH, UPS_SOUTH = 5041, 5042
+"""EPSG codes of WGS 84 / UPS North (E,N) and South (E,N): the polar caps UTM leaves out."""
+
 
 def utm_crs_for(lat: float, lon: float) -> CRS:
-    """The WGS84 UTM zone that holds (lat, lon)."""
+    """The WGS84 UTM zone that holds (lat, lon), or the UPS projection of its polar cap."""
     infos = query_utm_crs_info(
         datum_name="WGS 84",
         area_of_interest=AreaOfInterest(lon, lat, lon, lat),
     )
+    if not infos:
+        return CRS.from_epsg(UPS_NORTH if lat > 0 else UPS_SOUTH)
     return CRS.from_epsg(int(infos[0].code))
 
 
 class Projection:
-    """Converts between WGS84 and the deployment's UTM zone (x east, y north, metres)."""
+    """Converts between WGS84 and the deployment's UTM zone or UPS cap (x east, y north in
+    the grid, metres)."""
 
     def __init__(self, origin_lat: float, origin_lon: float) -> None:
         self.crs = utm_crs_for(origin_lat, origin_lon)

@@ -28,7 +28,15 @@ from airspace.model import (
 from airspace.nearby import holding_near
 from airspace.paging import Page, decode_token, encode_token, page_limit
 from airspace.store import Store
-from airspace.validation import Violations, check_zone, validate_area_query, validate_geozone
+from airspace.validation import (
+    Violations,
+    check_band,
+    check_shape,
+    check_window,
+    check_zone,
+    validate_area_query,
+    validate_geozone,
+)
 from airspace.zone_formats import DOCUMENT_FIELD, parse_ed269, parse_geojson
 from airspace.zones import ZoneChecker
 
@@ -78,6 +86,7 @@ class GeozoneRegistry:
         """Zones ordered by id; with a filter, only those that apply somewhere inside it."""
         limit = page_limit(page_size)
         after = decode_token(page_token, "page_token")
+        _check_filter(area, altitude, window, self.config)
         zones = [z for z in await self._store.list_zones() if z.geozone_id > after]
         if area is not None or altitude is not None or window is not None:
             query = self._filter_query(area, altitude, window)
@@ -166,6 +175,24 @@ class GeozoneRegistry:
             altitude or AltitudeBand(self.config.floor_m, self.config.ceiling_m),
             window or TimeWindow(0.0, 1e12),
         )
+
+
+def _check_filter(
+    area: Shape | None,
+    altitude: AltitudeBand | None,
+    window: TimeWindow | None,
+    config: AirspaceConfig,
+) -> None:
+    """The filters of a zone listing are a valid area, band and window (zones may reach above
+    the managed airspace, and so may the band that finds them)."""
+    out = Violations()
+    if area is not None:
+        check_shape(out, "area", area, config)
+    if altitude is not None:
+        check_band(out, "altitude", altitude, config, within_airspace=False)
+    if window is not None:
+        check_window(out, "time_window", window)
+    out.raise_if_any()
 
 
 def _in_document(path: str) -> str:

@@ -150,8 +150,11 @@ class ReservationGrid:
         """The cells within ``margin_m`` of a polygon or circle."""
         reach = shape.radius_m + margin_m + self.circumradius_m + 1.0
         reach /= math.cos(math.pi / (4 * _CIRCLE_SIDES_PER_QUADRANT))
+        core = shape.core
+        if not core.is_valid:  # a sliver simple in degrees but not in metres: GEOS buffers
+            core = core.convex_hull  # it wrongly (to almost nothing); its hull holds it all
         area = shapely.segmentize(
-            shape.core.buffer(reach, quad_segs=_CIRCLE_SIDES_PER_QUADRANT), self.spacing_m / 4
+            core.buffer(reach, quad_segs=_CIRCLE_SIDES_PER_QUADRANT), self.spacing_m / 4
         )
         xs, ys = area.exterior.coords.xy
         lons, lats = self._projection.inverse_arrays(np.asarray(xs), np.asarray(ys))

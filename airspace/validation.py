@@ -31,6 +31,11 @@ GROUND_TOLERANCE_M = 0.5
 """How far above the floor a trajectory's first and last waypoints may be."""
 SPEED_SLACK = 1.01
 """Legs may exceed the vehicle's limits by 1 % (rounding in clients' time stamps)."""
+EARLIEST_S, LATEST_S = -62_135_596_800.0, 253_402_300_800.0
+"""The instants a google.protobuf.Timestamp may hold: 0001-01-01 to the end of 9999 (UTC).
+Times beyond them would be stored and then fail every answer that sends them back."""
+MAX_DURATION_S = 315_576_000_000.0
+"""The longest google.protobuf.Duration (10,000 years), for the same reason."""
 
 
 class Violations:
@@ -125,6 +130,9 @@ def check_window(out: Violations, field: str, window: TimeWindow) -> bool:
     if window.end_s <= window.start_s:
         out.add(field, "end_time must be after start_time")
         return False
+    if window.start_s < EARLIEST_S or window.end_s > LATEST_S:
+        out.add(field, "times must lie between the years 0001 and 9999")
+        return False
     return True
 
 
@@ -135,8 +143,8 @@ def check_vehicle(out: Violations, field: str, vehicle: Vehicle) -> None:
         value = getattr(vehicle, name)
         if not _finite(value) or value <= 0:
             out.add(f"{field}.{name}", "must be a positive number")
-    if not _finite(vehicle.endurance_s) or vehicle.endurance_s <= 0:
-        out.add(f"{field}.endurance", "must be a positive duration")
+    if not _finite(vehicle.endurance_s) or not 0 < vehicle.endurance_s <= MAX_DURATION_S:
+        out.add(f"{field}.endurance", "must be a positive duration of at most 10,000 years")
     if _finite(vehicle.cruise_speed_mps, vehicle.max_speed_mps) and (
         vehicle.cruise_speed_mps > vehicle.max_speed_mps
     ):

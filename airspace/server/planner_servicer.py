@@ -76,6 +76,7 @@ class PlannerServicer(pb_grpc.PlannerServiceServicer):
                 progress=progress,
             )
         )
+        waiter: asyncio.Task[float] | None = None
         try:
             while not job.done():
                 waiter = asyncio.create_task(updates.get())
@@ -85,8 +86,10 @@ class PlannerServicer(pb_grpc.PlannerServiceServicer):
                 else:
                     waiter.cancel()
             answer = job.result()
-        finally:
+        finally:  # also when the client goes away: nothing of this call is left pending
             job.cancel()
+            if waiter is not None:
+                waiter.cancel()
         flights = []
         for k, flight in enumerate(answer.plan.flights):
             plan = answer.submissions[k].plan if answer.submissions else flight.plan
