@@ -41,8 +41,8 @@ proto: $(STAMP) ## regenerate airspace/v1 from protos/
 check-proto: $(STAMP)
 	$(PY) -m scripts.gen_protos --check
 
-bench: $(STAMP) ## run the benchmarks and print their tables (about 20 minutes)
-	for b in strategic live conflicts routes vrp replicas sitl_fleet bridge; do $(PY) -m bench.$$b || exit 1; done
+bench: $(STAMP) ## run the benchmarks and print their tables (about 25 minutes)
+	for b in strategic live conflicts routes vrp replicas sitl_fleet bridge soak; do $(PY) -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

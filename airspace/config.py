@@ -14,6 +14,15 @@ class BoundingBox:
     max_lat: float
     max_lon: float
 
+    def __post_init__(self) -> None:
+        if not (-90 <= self.min_lat < self.max_lat <= 90):
+            raise ValueError("bounds: need -90 <= min_lat < max_lat <= 90")
+        if not (-180 <= self.min_lon < self.max_lon <= 180):
+            raise ValueError(
+                "bounds: need -180 <= min_lon < max_lon <= 180 (an airspace across the "
+                "antimeridian is not supported)"
+            )
+
     def contains(self, lat: float, lon: float) -> bool:
         return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
 

@@ -77,6 +77,14 @@ class Geozone:
     def applies_at(self, time_s: float) -> bool:
         return not self.schedule or any(w.start_s <= time_s <= w.end_s for w in self.schedule)
 
+    def as_seen_by(self, identity: Identity) -> Geozone:
+        """The zone as ``identity`` may see it: an operator learns whether it is authorised
+        itself, not which other operators are."""
+        if identity.is_regulator:
+            return self
+        mine = self.authorized_operator_ids & {identity.subject_id}
+        return replace(self, authorized_operator_ids=mine)
+
     def active_windows(self, window: TimeWindow) -> tuple[TimeWindow, ...]:
         """The parts of ``window`` during which the zone applies."""
         if not self.schedule:

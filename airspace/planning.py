@@ -158,9 +158,18 @@ class PlanningDesk:
         """Run a planner function in the worker thread, with the desk's own deconflictor and
         zone checker, one job at a time."""
         async with self._busy:
-            return await asyncio.to_thread(
-                job, *args, deconflictor=self._deconflictor, zone_checker=self._zones, **kwargs
+            work = asyncio.ensure_future(
+                asyncio.to_thread(
+                    job, *args, deconflictor=self._deconflictor, zone_checker=self._zones, **kwargs
+                )
             )
+            try:
+                return await asyncio.shield(work)
+            except asyncio.CancelledError:
+                # The caller is gone but a thread cannot be stopped: the desk stays busy
+                # until it is done, so the next job never shares the deconflictor with it.
+                await asyncio.wait({work})
+                raise
 
     async def _near_track(
         self, plan: FlightPlan, window: TimeWindow, margin_m: float

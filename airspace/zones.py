@@ -19,6 +19,7 @@ from airspace.model import (
     TimeWindow,
 )
 from airspace.separation import first_encounter
+from airspace.validation import Violations, check_shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,8 @@ class ZoneChecker:
 
     def __init__(self, deconflictor: Deconflictor) -> None:
         self._deconflictor = deconflictor
-        self._shapes: dict[tuple[str, float], MetricShape] = {}
+        self._shapes: dict[str, tuple[float, MetricShape]] = {}
+        """Zone id → (the update time of the zone it was made from, its shape in metres)."""
 
     def check(self, plan: FlightPlan, zones: Iterable[Geozone]) -> ZoneFindings:
         footprint = self._deconflictor.footprint(plan)
@@ -91,8 +93,12 @@ class ZoneChecker:
 
         return allowed
 
-    def area_footprint(self, area: Shape) -> Footprint:
-        """An area at every altitude and at any time."""
+    def area_footprint(self, area: Shape, field: str = "area") -> Footprint:
+        """An area at every altitude and at any time; ``InvalidArgument`` (naming ``field``)
+        when it is not a valid shape of the airspace."""
+        out = Violations()
+        check_shape(out, field, area, self._deconflictor.config)
+        out.raise_if_any()
         return self.query_footprint(area, *self.all_altitudes_and_times())
 
     def all_altitudes_and_times(self) -> tuple[AltitudeBand, TimeWindow]:
@@ -136,10 +142,11 @@ class ZoneChecker:
 
     def _shape(self, zone: Geozone) -> MetricShape:
         """The zone's shape in metres, cached per version of the zone."""
-        key = (zone.geozone_id, zone.update_time_s)
-        shape = self._shapes.get(key)
-        if shape is None:
-            shape = self._shapes[key] = metric_shape(zone.area, self._deconflictor.projection)
+        cached = self._shapes.get(zone.geozone_id)
+        if cached is not None and cached[0] == zone.update_time_s:
+            return cached[1]
+        shape = metric_shape(zone.area, self._deconflictor.projection)
+        self._shapes[zone.geozone_id] = (zone.update_time_s, shape)
         return shape
 
     def _zone_footprint(self, zone: Geozone, window: TimeWindow) -> Footprint:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import grpc
 
 from airspace.geozones import GeozoneRegistry, ZoneFormat
+from airspace.model import Geozone
 from airspace.server import convert
 from airspace.server.guard import caller
 from airspace.v1 import airspace_service_pb2 as pb
 from airspace.v1 import airspace_service_pb2_grpc as pb_grpc
+from airspace.v1 import geozone_pb2
 from airspace.validation import Violations
 
 FORMATS = {
@@ -37,7 +39,7 @@ class AirspaceServicer(pb_grpc.AirspaceServiceServicer):
             page_token=request.page_token,
         )
         return pb.ListGeozonesResponse(
-            geozones=[convert.geozone_out(z) for z in page.items],
+            geozones=[_seen(z) for z in page.items],
             next_page_token=page.next_page_token,
         )
 
@@ -45,7 +47,7 @@ class AirspaceServicer(pb_grpc.AirspaceServiceServicer):
         self, request: pb.GetGeozoneRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetGeozoneResponse:
         zone = await self._registry.get(request.geozone_id)
-        return pb.GetGeozoneResponse(geozone=convert.geozone_out(zone))
+        return pb.GetGeozoneResponse(geozone=_seen(zone))
 
     async def CreateGeozone(
         self, request: pb.CreateGeozoneRequest, context: grpc.aio.ServicerContext
@@ -94,7 +96,7 @@ class AirspaceServicer(pb_grpc.AirspaceServiceServicer):
             area, convert.band_in(request.altitude), convert.window_in(request.time_window)
         )
         return pb.QueryAirspaceResponse(
-            geozones=[convert.geozone_out(z) for z in occupancy.geozones],
+            geozones=[_seen(z) for z in occupancy.geozones],
             occupants=[
                 pb.Occupant(
                     flight_plan_id=p.flight_plan_id,
@@ -105,3 +107,8 @@ class AirspaceServicer(pb_grpc.AirspaceServiceServicer):
                 for p in occupancy.plans
             ],
         )
+
+
+def _seen(zone: Geozone) -> geozone_pb2.Geozone:
+    """A zone as the caller may see it (see ``Geozone.as_seen_by``)."""
+    return convert.geozone_out(zone.as_seen_by(caller()))

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import grpc
@@ -32,8 +32,12 @@ log = logging.getLogger(__name__)
 DOMAIN = "airspace.dev"
 MAX_VIOLATIONS = 50
 MAX_DETAIL_CHARS = 200
-"""Status details travel in trailing metadata (8 KiB by default): the message says how many
-violations there were, the details carry the first ``MAX_VIOLATIONS``."""
+MAX_MESSAGE_CHARS = 1_000
+VIOLATIONS_BUDGET_BYTES = 4_000
+"""A status travels in trailing metadata, which gRPC caps (8 KiB by default; past it the
+client gets no status at all). So the message, each field and each description are clipped,
+the details carry the first violations that fit (at most ``MAX_VIOLATIONS``, about
+``VIOLATIONS_BUDGET_BYTES`` before base64), and the message then says how many there were."""
 OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 """Methods anyone may call: health checks and server reflection."""
 
@@ -63,22 +67,39 @@ def token_digest(token: str) -> bytes:
 def rich_status(exc: errors.AirspaceError) -> grpc.Status:
     code = STATUS_OF.get(type(exc), grpc.StatusCode.UNKNOWN)
     details = []
+    message = _clip(exc.message, MAX_MESSAGE_CHARS)
     info = error_details_pb2.ErrorInfo(reason=exc.reason, domain=DOMAIN)
     details.append(_pack(info))
     if isinstance(exc, errors.InvalidArgument):
-        bad = error_details_pb2.BadRequest(
-            field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(
-                    field=v.field, description=v.description
-                )
-                for v in exc.violations
-            ]
-        )
+        bad = _bad_request(exc.violations)
+        if len(bad.field_violations) < len(exc.violations):
+            message += (
+                f" ({len(exc.violations)} violations; the first "
+                f"{len(bad.field_violations)} are in the details)"
+            )
         details.append(_pack(bad))
-    status = status_pb2.Status(
-        code=getattr(code_pb2, code.name), message=exc.message, details=details
-    )
+    status = status_pb2.Status(code=getattr(code_pb2, code.name), message=message, details=details)
     return rpc_status.to_status(status)
+
+
+def _bad_request(violations: Sequence[errors.FieldViolation]) -> error_details_pb2.BadRequest:
+    """The first violations that fit in a status, each clipped."""
+    bad = error_details_pb2.BadRequest()
+    size = 0
+    for v in violations[:MAX_VIOLATIONS]:
+        field, description = (
+            _clip(v.field, MAX_DETAIL_CHARS),
+            _clip(v.description, MAX_DETAIL_CHARS),
+        )
+        size += len(field.encode()) + len(description.encode()) + 8
+        if size > VIOLATIONS_BUDGET_BYTES and bad.field_violations:
+            break
+        bad.field_violations.add(field=field, description=description)
+    return bad
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _pack(message: Any) -> any_pb2.Any:

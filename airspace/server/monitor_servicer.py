@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import grpc
 
 from airspace.deconfliction import Deconflictor
 from airspace.errors import ResourceExhausted
-from airspace.events import EventBus, TrafficSnapshot
+from airspace.events import EventBus, GeozoneChanged, TrafficSnapshot
 from airspace.server import convert
 from airspace.server.guard import caller
 from airspace.server.live_convert import watch_out
@@ -49,6 +50,8 @@ class MonitorServicer(pb_grpc.MonitorServiceServicer):
                         yield self._whole_snapshot(event, subscription.dropped_snapshots)
                         continue
                     event = watch.snapshot(event)
+                elif isinstance(event, GeozoneChanged) and event.geozone is not None:
+                    event = replace(event, geozone=event.geozone.as_seen_by(identity))
                 yield watch_out(event, subscription.dropped_snapshots)
             if subscription.overflowed:
                 raise ResourceExhausted("the watcher fell too far behind on alerts; reconnect")

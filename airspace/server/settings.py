@@ -108,9 +108,9 @@ def load_settings(path: Path) -> ServerSettings:
         raise SettingsError(f"{path}: unknown tables {sorted(unknown)}")
     server = _table(data, "server", {"host", "port", "demo_city", "store"}, path)
     airspace = _table(data, "airspace", {f.name for f in fields(AirspaceConfig)}, path)
-    if "bounds" in airspace:
-        airspace["bounds"] = BoundingBox(**airspace["bounds"])
     try:
+        if "bounds" in airspace:
+            airspace["bounds"] = BoundingBox(**airspace["bounds"])
         return ServerSettings(
             host=str(server.get("host", "127.0.0.1")),
             port=int(server.get("port", 50051)),

@@ -84,8 +84,7 @@ class TelemetryServicer(pb_grpc.TelemetryServiceServicer):
                 yield item
         finally:
             for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+                task.cancel()  # not awaited: a read of gRPC's request stream may not end at once
             self._bus.unsubscribe(subscription)
 
 

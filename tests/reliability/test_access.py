@@ -327,9 +327,41 @@ def test_planning(other_operator: AirspaceClient, booked: Booked) -> None:
     assert booked.leaked(planned) == booked.leaked(fleet) == []
 
 
-def test_geozones_are_read_by_all(other_operator: AirspaceClient) -> None:
+def test_geozones_are_read_by_all(
+    operator: AirspaceClient,
+    other_operator: AirspaceClient,
+    regulator: AirspaceClient,
+    running: RunningServer,
+) -> None:
+    """Everyone reads zones; who else a restricted zone lets through, only regulators learn."""
     zones = list(other_operator.iter_geozones())
     assert zones and other_operator.get_geozone(zones[0].geozone_id) == zones[0]
+    everyone = {z.geozone_id: set(z.authorized_operator_ids) for z in regulator.iter_geozones()}
+    restricted = [i for i, ids in everyone.items() if "op-demo" in ids]
+    assert restricted
+    for zone_id in restricted:
+        assert list(operator.get_geozone(zone_id).authorized_operator_ids) == ["op-demo"]
+        assert list(other_operator.get_geozone(zone_id).authorized_operator_ids) == []
+    assert not any(z.authorized_operator_ids for z in other_operator.iter_geozones())
+    watch = Watcher(
+        running.target,
+        monitor_pb.WatchAirspaceRequest(kinds=[monitor_pb.EVENT_KIND_GEOZONE]),
+        token="demo-operator-2",
+    )
+    try:
+        wait_until(lambda: running.server.bus.subscriber_count == 1)
+        zone = regulator.get_geozone(restricted[0])
+        zone.message = "moved to the east gate"
+        regulator.call(
+            zones_grpc.AirspaceServiceStub,
+            "UpdateGeozone",
+            zones_pb.UpdateGeozoneRequest(geozone=zone),
+        )
+        event = watch.wait_for(lambda r: r.HasField("geozone"))
+        assert event.geozone.geozone.message == "moved to the east gate"
+        assert list(event.geozone.geozone.authorized_operator_ids) == []
+    finally:
+        watch.close()
 
 
 def test_geozone_writes(regulator: AirspaceClient, channel: grpc.Channel) -> None:

@@ -209,3 +209,14 @@ def test_limits_come_from_the_settings_file(tmp_path: Path) -> None:
     path.write_text("[limits]\nmax_stream_per_identity = 3\n")
     with pytest.raises(SettingsError, match="max_stream_per_identity"):
         load_settings(path)
+
+
+def test_bounds_across_the_antimeridian_are_refused_when_the_settings_load(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "airspace.toml"
+    path.write_text(
+        "[airspace.bounds]\nmin_lat = -17.5\nmin_lon = 179.5\nmax_lat = -17.0\nmax_lon = -179.5\n"
+    )
+    with pytest.raises(SettingsError, match="antimeridian"):
+        load_settings(path)
