@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,9 @@ MAX_ADVISED_PER_CYCLE = 100
 them; the rest are published at once without, and get theirs when next published."""
 FORGET_AFTER_TIMEOUTS = 4
 """Tracks silent for this many telemetry timeouts are forgotten."""
+LAPSE_EVERY_S = 10.0
+"""How often the monitor ends accepted plans whose time is over (a sweep over every plan
+holding airspace: not every cycle)."""
 ON_GROUND_M = 1.0
 """At or below this altitude (AGL), and nearly still, a vehicle is on the ground."""
 ON_GROUND_MPS = 0.5
@@ -85,6 +89,8 @@ class LiveAirspace:
         self._conflicts_published: dict[frozenset[TrackKey], float] = {}
         self._previous_now_s: float | None = None
         self._stepped_back_s: float | None = None
+        self._lapsed_at_s = -math.inf
+        """When the monitor last ended the accepted plans whose time was over."""
         """When the monitor last found the clock stepped back (more than ``MAX_FUTURE_S``)."""
 
     @property
@@ -278,9 +284,12 @@ class LiveAirspace:
         over without a flight end, and free their airspace."""
         timeout = self.config.telemetry_timeout_s
         heard = {s.flight_plan_id: s for s in self._tracks.values() if s.flight_plan_id}
+        sweep = not 0.0 <= now_s - self._lapsed_at_s < LAPSE_EVERY_S
+        if sweep:
+            self._lapsed_at_s = now_s
         for plan in await self._store.holding_plans():
             if plan.state is PlanState.ACCEPTED:
-                if plan.time_window.end_s < now_s:
+                if sweep and plan.time_window.end_s < now_s:
                     await self._lapse(plan, now_s)
                 continue
             if plan.state is PlanState.CONTINGENT:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import TypeVar
 
 from airspace.grid import Key
 from airspace.model import FlightPlan
+
+T = TypeVar("T")
 
 
 class ReservationIndex:
@@ -48,9 +51,11 @@ class ReservationIndex:
         if self._keys_of.get(plan_id) != keys:
             self.release(plan_id)
             self._keys_of[plan_id] = keys
+            holders, columns = self._holders, self._columns
             for key in keys:
-                self._holders[key].add(plan_id)
-                self._columns[key[0], key[2]].add(plan_id)
+                holders[key].add(plan_id)
+            for column in _columns_of(keys):
+                columns[column].add(plan_id)
         if plan_id not in self.plans:
             self._held_by[plan.operator_id] += 1
         self.plans[plan_id] = plan
@@ -62,16 +67,9 @@ class ReservationIndex:
             self._held_by[plan.operator_id] -= 1
             if not self._held_by[plan.operator_id]:
                 del self._held_by[plan.operator_id]
-        for key in self._keys_of.pop(plan_id, ()):
-            holders = self._holders[key]
-            holders.discard(plan_id)
-            if not holders:
-                del self._holders[key]
-            column = self._columns.get((key[0], key[2]))
-            if column is not None:
-                column.discard(plan_id)
-                if not column:
-                    del self._columns[key[0], key[2]]
+        keys = self._keys_of.pop(plan_id, frozenset())
+        _forget(self._holders, keys, plan_id)
+        _forget(self._columns, _columns_of(keys), plan_id)
 
     def count_of(self, operator_id: str) -> int:
         """How many plans of the operator hold airspace."""
@@ -86,3 +84,17 @@ class ReservationIndex:
         self._holders.clear()
         self._columns.clear()
         self._held_by.clear()
+
+
+def _columns_of(keys: frozenset[Key]) -> set[tuple[int, int]]:
+    """The (cell, bucket) pairs of the keys."""
+    return {(cell, bucket) for cell, _, bucket in keys}
+
+
+def _forget(table: dict[T, set[str]], entries: Iterable[T], plan_id: str) -> None:
+    """Take the plan out of the entries' sets, dropping the sets it leaves empty."""
+    for entry in entries:
+        holding = table[entry]
+        holding.discard(plan_id)
+        if not holding:
+            del table[entry]
