@@ -102,7 +102,7 @@ async def submitter(
                 again = await _call(
                     ledger, "submit (retry)", client.submit_flight_plan(message, request_id)
                 )
-                ledger.replays_differing += again is not None and again != first
+                ledger.replays_differing += again is not None and _answer(again) != _answer(first)
             if mine and rng.random() < CANCEL_SHARE:
                 victim = mine.pop(rng.randrange(len(mine)))
                 if await _call(ledger, "cancel", client.cancel_flight_plan(victim)) is not None:
@@ -115,6 +115,15 @@ async def submitter(
             await _call(ledger, "submit (replay)", client.submit_flight_plan(message, request_id))
             if n % 50 == 0:
                 await _call(ledger, "list", _count(client.iter_flight_plans()))
+
+
+def _answer(response: Any) -> Any:
+    """A submission's answer but for its suggested alternative, which is advice about the
+    airspace at the moment of answering (found anew for a retry, so it may differ)."""
+    answer = type(response)()
+    answer.CopyFrom(response)
+    answer.ClearField("suggested_alternative")
+    return answer
 
 
 async def watcher(target: str, ledger: Ledger, stop: float) -> None:

@@ -22,10 +22,9 @@ def test_a_short_soak_leaves_consistent_state_and_flat_memory() -> None:
         "telemetry stream",
     } <= set(figures["calls_by_kind"])
     assert figures["acknowledged"] > 100
-    assert figures["acknowledged_missing"] == []
+    assert figures["acknowledged_missing"] == []  # cancelled ones included, as CANCELLED
     assert figures["replays_differing"] == 0
     assert figures["conflicting_pairs"] == []
-    assert figures["plans_holding"] < figures["plans_stored"], "some plans were cancelled"
     assert figures["events_watched"] > 0 and figures["states_sent"] > 0
     growth_kib = figures["rss_end_kib"] - figures["rss_steady_start_kib"]
     assert growth_kib < 8 * 1024, f"memory grew by {growth_kib} KiB with nothing new stored"
