@@ -31,6 +31,7 @@ import time
 from collections import Counter
 
 from bench.machine import describe
+from bench.udp import udp_port_block, udp_socket
 from sitl.fleet import Fleet, FleetConfig
 from sitl.routes import Route
 
@@ -69,12 +70,11 @@ def routes(count: int, start_s: float, seed: int = 7) -> list[Route]:
 def receive(count: int) -> None:
     """The receiver process: bind the ground-station port and ``count`` offboard ports, say
     READY with them, count datagrams until stdin closes, print the counts as JSON."""
-    gcs = _bind(0, 8 << 20)
-    block = _port_block(count)
+    gcs = udp_socket(0, 8 << 20)
+    block = udp_port_block(count, 256 << 10)
     print("READY", gcs.getsockname()[1], block[0].getsockname()[1], flush=True)
     selector = selectors.DefaultSelector()
     for sock in [gcs, *block]:
-        sock.setblocking(False)
         selector.register(sock, selectors.EVENT_READ)
     selector.register(sys.stdin, selectors.EVENT_READ)
     on_gcs: Counter[int] = Counter()
@@ -97,26 +97,6 @@ def receive(count: int) -> None:
                     offboard += 1
 
 
-def _bind(port: int, buffer: int = 1 << 20) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, buffer)
-    sock.bind(("127.0.0.1", port))
-    return sock
-
-
-def _port_block(count: int) -> list[socket.socket]:
-    for _ in range(100):
-        base = random.randrange(20_000, 60_000 - count)
-        bound: list[socket.socket] = []
-        try:
-            for port in range(base, base + count):
-                bound.append(_bind(port, 256 << 10))
-        except OSError:
-            for s in bound:
-                s.close()
-            continue
-        return bound
-    raise RuntimeError("no block of free UDP ports")
 
 
 def measure(vehicles: int, rate_hz: float, seconds: float) -> dict[str, float]:

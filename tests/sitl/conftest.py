@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ import pytest
 from pymavlink.dialects.v20 import common as mavlink
 
 from airspace.clock import ManualClock
+from bench.udp import udp_port_block, udp_socket
 from sitl.fleet import Fleet, FleetConfig
 from sitl.routes import Route, route_from_plan
 from tests.builders import DEPOT, delivery, offset
@@ -21,33 +21,6 @@ from tests.conftest import T0
 GROUND_ELEVATION_M = 37.5
 """Non-zero, so that AMSL and AGL cannot be confused."""
 GCS_SYSTEM = 255
-
-
-def _bound(port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        sock.bind(("127.0.0.1", port))
-    except OSError:
-        sock.close()
-        raise
-    sock.setblocking(False)
-    return sock
-
-
-def port_block(count: int) -> list[socket.socket]:
-    """``count`` sockets bound to consecutive free loopback UDP ports."""
-    for _ in range(50):
-        base = random.randrange(20_000, 60_000 - count)
-        bound: list[socket.socket] = []
-        try:
-            for port in range(base, base + count):
-                bound.append(_bound(port))
-        except OSError:
-            for s in bound:
-                s.close()
-            continue
-        return bound
-    raise RuntimeError("no block of free UDP ports")
 
 
 @dataclass
@@ -113,8 +86,8 @@ def _good(msg: Any) -> bool:
 
 @pytest.fixture
 def station() -> Iterator[GroundStation]:
-    sockets = port_block(4)
-    gcs = _bound(0)
+    sockets = udp_port_block(4)
+    gcs = udp_socket(0)
     yield GroundStation(gcs, sockets)
     gcs.close()
     for s in sockets:
