@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
-import platform
 import random
 import time
 from collections import Counter
@@ -30,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from airspace.config import AirspaceConfig
-from airspace.errors import AirspaceError
+from airspace.errors import AirspaceError, FailedPrecondition, ResourceExhausted, Unavailable
 from airspace.model import HOLDING_STATES, FlightPlan
 from airspace.sdk import NO_RETRY, AsyncAirspaceClient
 from airspace.server import convert
@@ -38,6 +36,7 @@ from airspace.timestamps import to_timestamp
 from airspace.v1 import common_pb2, telemetry_pb2
 from airspace.v1 import flight_plan_pb2 as fp
 from airspace.v1 import telemetry_service_pb2 as telemetry_pb
+from bench.machine import describe
 from bench.servers import free_port, spawn
 from bench.traffic import CITY_CENTER, delivery_plans
 from tests.bruteforce import find_conflicting_pairs
@@ -46,7 +45,7 @@ OPERATORS = ("demo-operator", "demo-operator-2", "bench")
 REGULATOR = "demo-regulator"
 STEADY_WARM_UP_S = 5.0
 """Seconds of the steady phase before its memory baseline (calls booked last still finish)."""
-EXPECTED_FAILURES = frozenset({"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "UNAVAILABLE"})
+EXPECTED_FAILURES = (ResourceExhausted, FailedPrecondition, Unavailable)
 """Statuses a busy, healthy server may answer with (UNAVAILABLE: a deadline under load)."""
 STATE_OF = {message: state for state, message in convert.STATES_OUT.items()}
 CANCEL_SHARE = 0.1
@@ -60,6 +59,9 @@ class Ledger:
     acknowledged: dict[str, int] = field(default_factory=dict)
     """Plan id → the state the soak last saw it in (accepted, then perhaps cancelled)."""
     statuses: Counter[str] = field(default_factory=Counter)
+    """Answers by kind: OK, or the SDK's error class."""
+    unexpected: Counter[str] = field(default_factory=Counter)
+    """The errors among them that a busy, healthy server does not answer with."""
     calls: Counter[str] = field(default_factory=Counter)
     replays_differing: int = 0
     events_watched: int = 0
@@ -174,6 +176,8 @@ async def _call(ledger: Ledger, kind: str, call: Any) -> Any:
         answer = await call
     except AirspaceError as exc:
         ledger.statuses[type(exc).__name__] += 1
+        if not isinstance(exc, EXPECTED_FAILURES):
+            ledger.unexpected[type(exc).__name__] += 1
         return None
     ledger.statuses["OK"] += 1
     return answer
@@ -226,16 +230,11 @@ def check(ledger: Ledger, listed: list[fp.FlightPlan], booking_s: float) -> dict
     holding = [p for p in plans if p.state in HOLDING_STATES]
     missing = [i for i, state in ledger.acknowledged.items() if state_of.get(i) != state]
     steady = [kib for at_s, kib in ledger.rss_kib if at_s > booking_s + STEADY_WARM_UP_S]
-    unexpected = {
-        name: n
-        for name, n in ledger.statuses.items()
-        if name != "OK" and _status_name(name) not in EXPECTED_FAILURES
-    }
     return {
         "calls": sum(ledger.calls.values()),
         "calls_by_kind": dict(ledger.calls),
         "statuses": dict(ledger.statuses),
-        "unexpected_statuses": unexpected,
+        "unexpected_statuses": dict(ledger.unexpected),
         "plans_stored": len(plans),
         "plans_holding": len(holding),
         "acknowledged": len(ledger.acknowledged),
@@ -249,11 +248,6 @@ def check(ledger: Ledger, listed: list[fp.FlightPlan], booking_s: float) -> dict
         "rss_end_kib": ledger.rss_kib[-1][1],
         "rss_peak_kib": max(kib for _, kib in ledger.rss_kib),
     }
-
-
-def _status_name(exception_name: str) -> str:
-    """``ResourceExhausted`` → ``RESOURCE_EXHAUSTED``."""
-    return "".join(f"_{c}" if c.isupper() else c.upper() for c in exception_name).lstrip("_")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -287,11 +281,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     figures = run(args)
-    print(f"# Soak: {args.seconds:.0f} s booking + {args.steady_seconds:.0f} s steady, "
-          f"{args.submitters} submitters, {args.watchers} "
-          f"watchers, {args.stations} telemetry streams, one server (embedded store)")
-    print(f"# Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
+    print(
+        f"# Soak: {args.seconds:.0f} s booking + {args.steady_seconds:.0f} s steady, "
+        f"{args.submitters} submitters, {args.watchers} "
+        f"watchers, {args.stations} telemetry streams, one server (embedded store)"
+    )
+    print(f"# Machine: {describe()}")
     rows = [
         ("calls made", f"{figures['calls']:,}"),
         ("statuses", ", ".join(f"{k} {v:,}" for k, v in sorted(figures["statuses"].items()))),

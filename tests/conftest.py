@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -110,12 +111,22 @@ def start_server(
     return RunningServer(f"127.0.0.1:{port}", clock, server, thread)
 
 
+@contextmanager
+def serving(clock: ManualClock, **settings: Any) -> Iterator[RunningServer]:
+    """A server on the embedded store with these ``ServerSettings`` fields, on a free
+    loopback port, for the ``with`` block."""
+    config = ServerSettings(host="127.0.0.1", port=0, **settings)
+    started = start_server(AirspaceServer(config, store=MemoryStore(), clock=clock), clock)
+    try:
+        yield started
+    finally:
+        started.thread.stop()
+
+
 @pytest.fixture
 def running(clock: ManualClock) -> Iterator[RunningServer]:
-    settings = ServerSettings(host="127.0.0.1", port=0)
-    started = start_server(AirspaceServer(settings, store=MemoryStore(), clock=clock), clock)
-    yield started
-    started.thread.stop()
+    with serving(clock) as started:
+        yield started
 
 
 def _client(running: RunningServer, token: str) -> Iterator[AirspaceClient]:

@@ -94,16 +94,16 @@ class Attempts:
         code = status_code(error)
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             raise DeadlineExceeded(f"no answer within the deadline after {self.made} attempt(s)")
+        last = from_rpc_error(error)
         if (
             code not in self._policy.retryable_codes
             or self.made >= self._policy.max_attempts
-            or from_rpc_error(error).reason in LASTING_REASONS
+            or last.reason in LASTING_REASONS
         ):
-            raise from_rpc_error(error) from error
+            raise last from error
         delay = self._policy.backoff_s(self.made, self._rng)
         left = self.timeout_s()
         if left is not None and delay >= left:
-            last = from_rpc_error(error)
             raise DeadlineExceeded(
                 f"gave up at the deadline after {self.made} attempt(s): {last.message}"
             ) from last

@@ -42,9 +42,6 @@ from airspace.clock import ManualClock
 from airspace.config import AirspaceConfig
 from airspace.sdk import AirspaceClient, InvalidArgument, NotFound, deliveries_request
 from airspace.server import convert
-from airspace.server.app import AirspaceServer
-from airspace.server.settings import ServerSettings
-from airspace.store.memory import MemoryStore
 from airspace.timestamps import from_duration, to_duration, to_timestamp
 from airspace.v1 import airspace_service_pb2 as zones_pb
 from airspace.v1 import airspace_service_pb2_grpc as zones_grpc
@@ -57,7 +54,7 @@ from bench.servers import free_port, spawn
 from bench.soak import rss_kib
 from tests import bruteforce
 from tests.builders import DEPOT, delivery, offset
-from tests.conftest import T0, RunningServer, start_server
+from tests.conftest import T0, RunningServer, serving
 from tests.reliability.proto_strategies import ORDERS, Corpus, plausible, requests, walk
 
 Code = grpc.StatusCode
@@ -219,16 +216,13 @@ class Fuzz:
 @pytest.fixture(scope="module")
 def fuzz() -> Iterator[Fuzz]:
     """One server for every RPC's fuzz: state left by one RPC's requests meets the next's."""
-    clock = ManualClock(T0)
-    settings_ = ServerSettings(host="127.0.0.1", port=0)
-    server = start_server(AirspaceServer(settings_, store=MemoryStore(), clock=clock), clock)
-    corpus = Corpus()
-    with AirspaceClient(server.target, token="demo-regulator") as regulator:
-        for zone in regulator.iter_geozones():
-            corpus.learn(zone)
-    with grpc.insecure_channel(server.target) as channel:
-        yield Fuzz(server, channel, corpus)
-    server.thread.stop()
+    with serving(ManualClock(T0)) as server:
+        corpus = Corpus()
+        with AirspaceClient(server.target, token="demo-regulator") as regulator:
+            for zone in regulator.iter_geozones():
+                corpus.learn(zone)
+        with grpc.insecure_channel(server.target) as channel:
+            yield Fuzz(server, channel, corpus)
 
 
 def assert_consistent(fuzz: Fuzz) -> None:

@@ -20,26 +20,20 @@ from airspace.sdk import (
     RetryPolicy,
 )
 from airspace.sdk._errors import from_rpc_error
-from airspace.server.app import AirspaceServer
-from airspace.server.settings import Limits, ServerSettings, SettingsError, load_settings
-from airspace.store.memory import MemoryStore
+from airspace.server.settings import Limits, SettingsError, load_settings
 from airspace.timestamps import to_timestamp
 from airspace.v1 import flight_plan_pb2 as fp
 from airspace.v1 import monitor_service_pb2 as monitor_pb
 from tests.builders import DEPOT, delivery, offset
-from tests.conftest import T0, RunningServer, start_server
+from tests.conftest import T0, RunningServer, serving
 from tests.streams import GroundStation, Watcher, state, wait_until
 
 EAST_3KM = offset(DEPOT, 3000, 0)
 
 
 def _serve(clock: ManualClock, limits: Limits, **airspace: float) -> Iterator[RunningServer]:
-    settings = ServerSettings(
-        host="127.0.0.1", port=0, limits=limits, airspace=AirspaceConfig(**airspace)
-    )
-    started = start_server(AirspaceServer(settings, store=MemoryStore(), clock=clock), clock)
-    yield started
-    started.thread.stop()
+    with serving(clock, limits=limits, airspace=AirspaceConfig(**airspace)) as started:
+        yield started
 
 
 def _reason(error: grpc.RpcError | None) -> tuple[grpc.StatusCode, str]:

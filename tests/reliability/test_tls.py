@@ -11,11 +11,9 @@ from click.testing import CliRunner
 from airspace.cli.main import cli
 from airspace.clock import ManualClock
 from airspace.sdk import NO_RETRY, AirspaceClient, Tls, Unauthenticated, Unavailable
-from airspace.server.app import AirspaceServer
-from airspace.server.settings import ServerSettings, SettingsError, TlsFiles, load_settings
-from airspace.store.memory import MemoryStore
+from airspace.server.settings import SettingsError, TlsFiles, load_settings
 from tests.builders import DEPOT, delivery, offset
-from tests.conftest import T0, RunningServer, start_server
+from tests.conftest import T0, RunningServer, serving
 from tests.reliability.certs import Authority
 
 
@@ -25,10 +23,8 @@ def authority(tmp_path: Path) -> Authority:
 
 
 def _serve(clock: ManualClock, tls: TlsFiles) -> Iterator[RunningServer]:
-    settings = ServerSettings(host="127.0.0.1", port=0, tls=tls)
-    started = start_server(AirspaceServer(settings, store=MemoryStore(), clock=clock), clock)
-    yield started
-    started.thread.stop()
+    with serving(clock, tls=tls) as started:
+        yield started
 
 
 @pytest.fixture
