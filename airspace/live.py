@@ -89,9 +89,9 @@ class LiveAirspace:
         self._conflicts_published: dict[frozenset[TrackKey], float] = {}
         self._previous_now_s: float | None = None
         self._stepped_back_s: float | None = None
+        """When the monitor last found the clock stepped back (more than ``MAX_FUTURE_S``)."""
         self._lapsed_at_s = -math.inf
         """When the monitor last ended the accepted plans whose time was over."""
-        """When the monitor last found the clock stepped back (more than ``MAX_FUTURE_S``)."""
 
     @property
     def config(self) -> AirspaceConfig:
