@@ -6,56 +6,65 @@ here, fed by the shared change log.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from typing import TypeVar
 
 from airspace.grid import Key
 from airspace.model import FlightPlan
 
-T = TypeVar("T")
+Column = tuple[int, int]
+"""(H3 cell, time bucket): a key but for its layer."""
+LOWEST_LAYER = -64
+"""The lowest layer told apart from those below it (640 m below the ground in 10 m layers)."""
 
 
 class ReservationIndex:
-    """Plans holding airspace, findable by the keys they reserve."""
+    """Plans holding airspace, findable by the keys they reserve.
+
+    Kept by column: each (cell, bucket) maps the plans holding it to a bit mask of the layers
+    they hold there. A plan has a few columns but many keys (one per layer), and a city's
+    hundreds of thousands of keys, one entry each, would cost memory, time to book and release,
+    and time for Python's garbage collector to walk.
+    """
 
     def __init__(self) -> None:
         self.plans: dict[str, FlightPlan] = {}
         self._keys_of: dict[str, frozenset[Key]] = {}
-        self._holders: defaultdict[Key, set[str]] = defaultdict(set)
-        self._columns: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
-        """(cell, bucket) → the plans holding it at any layer."""
+        self._columns_of: dict[str, dict[Column, int]] = {}
+        self._columns: dict[Column, dict[str, int]] = {}
+        """(cell, bucket) → {plan id: the layers it holds there, as a mask}."""
         self._held_by: Counter[str] = Counter()
 
     def holding(self, keys: Iterable[Key], *, any_layer: bool = False) -> list[FlightPlan]:
         """The plans reserving any of ``keys`` (with ``any_layer``, any key of the same cell and
         bucket, whatever its layer), ordered by id."""
         ids: set[str] = set()
-        if any_layer:
-            columns = self._columns
-            for cell, _, bucket in keys:
-                found = columns.get((cell, bucket))
-                if found:
-                    ids |= found
-        else:
-            holders = self._holders
-            for key in keys:
-                found = holders.get(key)
-                if found:
-                    ids |= found
+        columns = self._columns
+        for column, mask in layer_masks(keys).items():
+            found = columns.get(column)
+            if not found:
+                continue
+            if any_layer:
+                ids.update(found)
+            else:
+                ids.update(i for i, held in found.items() if held & mask)
         return [self.plans[i] for i in sorted(ids)]
 
     def put(self, plan: FlightPlan, keys: frozenset[Key]) -> None:
         """Reserve ``keys`` for the plan (replacing what it reserved before)."""
         plan_id = plan.flight_plan_id
-        if self._keys_of.get(plan_id) != keys:
+        before = self._keys_of.get(plan_id)
+        if before is not keys and before != keys:
             self.release(plan_id)
             self._keys_of[plan_id] = keys
-            holders, columns = self._holders, self._columns
-            for key in keys:
-                holders[key].add(plan_id)
-            for column in _columns_of(keys):
-                columns[column].add(plan_id)
+            self._columns_of[plan_id] = masks = layer_masks(keys)
+            columns = self._columns
+            for column, mask in masks.items():
+                holders = columns.get(column)
+                if holders is None:
+                    columns[column] = {plan_id: mask}
+                else:
+                    holders[plan_id] = mask
         if plan_id not in self.plans:
             self._held_by[plan.operator_id] += 1
         self.plans[plan_id] = plan
@@ -67,9 +76,13 @@ class ReservationIndex:
             self._held_by[plan.operator_id] -= 1
             if not self._held_by[plan.operator_id]:
                 del self._held_by[plan.operator_id]
-        keys = self._keys_of.pop(plan_id, frozenset())
-        _forget(self._holders, keys, plan_id)
-        _forget(self._columns, _columns_of(keys), plan_id)
+        self._keys_of.pop(plan_id, None)
+        columns = self._columns
+        for column in self._columns_of.pop(plan_id, ()):
+            holders = columns[column]
+            del holders[plan_id]
+            if not holders:
+                del columns[column]
 
     def count_of(self, operator_id: str) -> int:
         """How many plans of the operator hold airspace."""
@@ -81,20 +94,17 @@ class ReservationIndex:
     def clear(self) -> None:
         self.plans.clear()
         self._keys_of.clear()
-        self._holders.clear()
+        self._columns_of.clear()
         self._columns.clear()
         self._held_by.clear()
 
 
-def _columns_of(keys: frozenset[Key]) -> set[tuple[int, int]]:
-    """The (cell, bucket) pairs of the keys."""
-    return {(cell, bucket) for cell, _, bucket in keys}
-
-
-def _forget(table: dict[T, set[str]], entries: Iterable[T], plan_id: str) -> None:
-    """Take the plan out of the entries' sets, dropping the sets it leaves empty."""
-    for entry in entries:
-        holding = table[entry]
-        holding.discard(plan_id)
-        if not holding:
-            del table[entry]
+def layer_masks(keys: Iterable[Key]) -> dict[Column, int]:
+    """The keys by column: (cell, bucket) → a mask with bit ``layer - LOWEST_LAYER`` set for each
+    layer (layers below ``LOWEST_LAYER`` count as it: a superset, as a pre-filter may be)."""
+    masks: dict[Column, int] = {}
+    lowest = LOWEST_LAYER
+    for cell, layer, bucket in keys:
+        column = (cell, bucket)
+        masks[column] = masks.get(column, 0) | (1 << (layer - lowest if layer > lowest else 0))
+    return masks
