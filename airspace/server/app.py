@@ -16,6 +16,7 @@ from airspace.flight_plans import FlightPlanBook
 from airspace.geozones import GeozoneRegistry
 from airspace.live import LiveAirspace
 from airspace.planning import PlanningDesk
+from airspace.server import heap
 from airspace.server.airspace_servicer import AirspaceServicer
 from airspace.server.flight_plan_servicer import FlightPlanServicer
 from airspace.server.guard import CallGuard
@@ -86,36 +87,40 @@ class AirspaceServer:
         self._server: grpc.aio.Server | None = None
         self._monitor: asyncio.Task[None] | None = None
         self._follower: asyncio.Task[None] | None = None
+        self._settler: asyncio.Task[None] | None = None
         self.port = 0
 
-    async def start(self, *, run_monitor: bool = True) -> int:
+    async def start(self, *, run_monitor: bool = True, settle_heap: bool = False) -> int:
         """Listen and serve; returns the bound port. Without ``run_monitor`` the live monitor
-        cycles only when ``live.cycle()`` is called (tests drive it with their clock)."""
+        cycles only when ``live.cycle()`` is called (tests drive it with their clock). With
+        ``settle_heap``, for a process that serves and does nothing else, the loaded state is
+        kept out of the garbage collector's full collections (``heap``)."""
         if self.settings.demo_city and not await self.store.list_zones():
             await self.store.put_zones(load_demo_city())
         await self._warm_up()
+        if settle_heap:
+            self._settler = asyncio.create_task(heap.keep_settled())
         limits = self.settings.limits
         server = grpc.aio.server(
-            interceptors=[
-                CallGuard(self.settings.identities, max_streams=limits.max_streams_per_identity)
-            ],
             options=[("grpc.max_receive_message_length", limits.max_message_bytes)],
             maximum_concurrent_rpcs=limits.max_concurrent_calls,
         )
+        guard = CallGuard(self.settings.identities, max_streams=limits.max_streams_per_identity)
+        guarded = guard.guarded(server)
         airspace_service_pb2_grpc.add_AirspaceServiceServicer_to_server(
-            AirspaceServicer(self.geozones), server
+            AirspaceServicer(self.geozones), guarded
         )
         flight_plan_service_pb2_grpc.add_FlightPlanServiceServicer_to_server(
-            FlightPlanServicer(self.flight_plans), server
+            FlightPlanServicer(self.flight_plans), guarded
         )
         telemetry_service_pb2_grpc.add_TelemetryServiceServicer_to_server(
-            TelemetryServicer(self.live, self.bus, limits.max_states_per_s_per_stream), server
+            TelemetryServicer(self.live, self.bus, limits.max_states_per_s_per_stream), guarded
         )
         planner_service_pb2_grpc.add_PlannerServiceServicer_to_server(
-            PlannerServicer(self.planning), server
+            PlannerServicer(self.planning), guarded
         )
         monitor_service_pb2_grpc.add_MonitorServiceServicer_to_server(
-            MonitorServicer(self.bus, self.deconflictor, self.zones), server
+            MonitorServicer(self.bus, self.deconflictor, self.zones), guarded
         )
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -164,10 +169,10 @@ class AirspaceServer:
         await self._server.wait_for_termination()
 
     async def stop(self, grace_s: float = 1.0) -> None:
-        for task in (self._monitor, self._follower):
+        for task in (self._monitor, self._follower, self._settler):
             if task is not None:
                 task.cancel()
-        self._monitor = self._follower = None
+        self._monitor = self._follower = self._settler = None
         if self._server is not None:
             await self._server.stop(grace_s)
             self._server = None

@@ -1,4 +1,4 @@
-"""One interceptor for every call: who is calling, and errors as gRPC statuses.
+"""One guard around every method: who is calling, and errors as gRPC statuses.
 
 Authentication: ``authorization: Bearer <token>`` metadata. The token's SHA-256 digest is
 compared with every known digest by ``hmac.compare_digest``, so the time a check takes says
@@ -38,8 +38,6 @@ VIOLATIONS_BUDGET_BYTES = 4_000
 client gets no status at all). So the message, each field and each description are clipped,
 the details carry the first violations that fit (at most ``MAX_VIOLATIONS``, about
 ``VIOLATIONS_BUDGET_BYTES`` before base64), and the message then says how many there were."""
-OPEN_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
-"""Methods anyone may call: health checks and server reflection."""
 
 STATUS_OF: dict[type[errors.AirspaceError], grpc.StatusCode] = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -108,22 +106,24 @@ def _pack(message: Any) -> any_pb2.Any:
     return packed
 
 
-class CallGuard(grpc.aio.ServerInterceptor):
-    """Authenticates every call and turns domain errors into statuses."""
+class CallGuard:
+    """Authenticates every call and turns domain errors into statuses.
+
+    It wraps each method's handler once, when the service is registered (``guarded(server)``),
+    rather than intercepting each call: a gRPC interceptor costs a coroutine and new handler
+    objects per call."""
 
     def __init__(self, identities: Mapping[str, Identity], *, max_streams: int) -> None:
         self._digests = tuple((token_digest(t), i) for t, i in identities.items())
         self._max_streams = max_streams
         self._open_streams: Counter[str] = Counter()
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None or details.method.startswith(OPEN_PREFIXES):
-            return handler
+    def guarded(self, server: grpc.aio.Server) -> Any:
+        """A stand-in for ``server`` to pass to the generated ``add_*_to_server`` functions:
+        what they register is guarded. (Health and reflection, open to all, go to ``server``.)"""
+        return _GuardedRegistry(server, self)
+
+    def guard(self, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         kwargs = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,
@@ -196,6 +196,46 @@ class CallGuard(grpc.aio.ServerInterceptor):
             )
         self._open_streams[subject] += 1
         return subject
+
+
+class _GuardedRegistry:
+    """Registers generic handlers on a server, each of their methods guarded."""
+
+    def __init__(self, server: grpc.aio.Server, guard: CallGuard) -> None:
+        self._server = server
+        self._guard = guard
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        self._server.add_generic_rpc_handlers(
+            tuple(_GuardedHandler(h, self._guard) for h in handlers)
+        )
+
+    def add_registered_method_handlers(
+        self, service: str, handlers: Mapping[str, grpc.RpcMethodHandler]
+    ) -> None:
+        """The asyncio server registers nothing here (its generic handlers serve every call)."""
+        self._server.add_registered_method_handlers(
+            service, {name: self._guard.guard(h) for name, h in handlers.items()}
+        )
+
+
+class _GuardedHandler(grpc.GenericRpcHandler):
+    """A generic handler whose methods' handlers are guarded, each wrapped once."""
+
+    def __init__(self, inner: grpc.GenericRpcHandler, guard: CallGuard) -> None:
+        self._inner = inner
+        self._guard = guard
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+
+    def service(self, details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method: str = details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = self._inner.service(details)
+            if handler is None:  # unknown methods are not remembered: no unbounded cache
+                return None
+            wrapped = self._wrapped[method] = self._guard.guard(handler)
+        return wrapped
 
 
 async def _abort(context: grpc.aio.ServicerContext, exc: Exception) -> None:
