@@ -42,7 +42,7 @@ async def serve_airspace(port: int, plans: int, store_url: str) -> None:
         demo_city=False,
     )
     server = AirspaceServer(settings, store=store, clock=clock or SystemClock())
-    await server.start()
+    await server.start(settle_heap=True)  # as `airspace serve` does
     print("READY", flush=True)
     await server.wait()
 

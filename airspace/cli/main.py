@@ -234,7 +234,7 @@ def serve(
 
 
 async def _serve(server: Any, as_json: bool) -> None:
-    await server.start()
+    await server.start(settle_heap=True)
     if as_json:
         _print_json({"serving": {"host": server.settings.host, "port": server.port}})
     else:
