@@ -8,7 +8,8 @@ from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
 
-def _split(seconds: float) -> tuple[int, int]:
+def split_seconds(seconds: float) -> tuple[int, int]:
+    """(whole seconds, nanoseconds) as a Timestamp or Duration holds them; (0, 0) if not finite."""
     if not math.isfinite(seconds):
         return 0, 0
     whole = math.floor(seconds)
@@ -19,7 +20,7 @@ def _split(seconds: float) -> tuple[int, int]:
 
 
 def to_timestamp(seconds: float) -> Timestamp:
-    whole, nanos = _split(seconds)
+    whole, nanos = split_seconds(seconds)
     return Timestamp(seconds=whole, nanos=nanos)
 
 
@@ -28,7 +29,7 @@ def from_timestamp(ts: Timestamp) -> float:
 
 
 def to_duration(seconds: float) -> Duration:
-    whole, nanos = _split(seconds)
+    whole, nanos = split_seconds(seconds)
     return Duration(seconds=whole, nanos=nanos)
 
 

@@ -97,8 +97,6 @@ def receive(count: int) -> None:
                     offboard += 1
 
 
-
-
 def measure(vehicles: int, rate_hz: float, seconds: float) -> dict[str, float]:
     receiver = subprocess.Popen(
         [sys.executable, "-m", "bench.sitl_fleet", "--receive", str(vehicles)],
