@@ -29,9 +29,41 @@ from airspace.geo import Projection
 
 Key = tuple[int, int, int]
 """(H3 cell at the index resolution, altitude layer, time bucket)."""
+Column = tuple[int, int]
+"""(H3 cell, time bucket): a key but for its layer."""
+LOWEST_LAYER = -64
+"""The lowest layer that layer masks tell apart from those below it (640 m below the ground in
+10 m layers): lower layers count as it, a superset, as a pre-filter may be."""
 
 MAX_KEYS_PER_PLAN = 250_000
 _CIRCLE_SIDES_PER_QUADRANT = 8
+
+
+class ReservedKeys(frozenset[Key]):
+    """The keys a footprint reserves, with their ``layer_masks`` worked out as they were made
+    (what the reservation index books and looks up)."""
+
+    __slots__ = ("masks",)
+    masks: dict[Column, int]
+
+
+def layer_masks(keys: Iterable[Key]) -> dict[Column, int]:
+    """The keys by column: (cell, bucket) → a mask with bit ``layer - LOWEST_LAYER`` set for each
+    layer held there."""
+    known: dict[Column, int] | None = getattr(keys, "masks", None)
+    if known is not None:
+        return known
+    masks: dict[Column, int] = {}
+    for cell, layer, bucket in keys:
+        column = (cell, bucket)
+        masks[column] = masks.get(column, 0) | _layer_bits(layer, layer)
+    return masks
+
+
+def _layer_bits(lowest: int, highest: int) -> int:
+    """The mask of layers ``lowest`` to ``highest``, both included."""
+    lowest, highest = max(lowest, LOWEST_LAYER), max(highest, LOWEST_LAYER)
+    return ((1 << (highest - lowest + 1)) - 1) << (lowest - LOWEST_LAYER)
 
 
 class ReservationGrid:
@@ -47,20 +79,23 @@ class ReservationGrid:
         self._disks: dict[tuple[int, int], list[int]] = {}
 
     # -- keys --------------------------------------------------------------------------------
-    def keys(self, footprint: Footprint, margin_h_m: float, margin_v_m: float) -> frozenset[Key]:
+    def keys(self, footprint: Footprint, margin_h_m: float, margin_v_m: float) -> ReservedKeys:
         """Every key the footprint, widened by the margins, touches."""
         keys: set[Key] = set()
+        masks: dict[Column, int] = {}
         if footprint.track is not None:
             pieces = list(self._track_pieces(footprint))
             cells = self._cover_segments([(p[1], p[2]) for p in pieces], margin_h_m)
             for (bucket, _, _, z_lo, z_hi), piece_cells in zip(pieces, cells, strict=True):
                 layers = self.layers(z_lo - margin_v_m, z_hi + margin_v_m)
-                self._add(keys, piece_cells, layers, (bucket,))
+                self._add(keys, masks, piece_cells, layers, (bucket,))
         for volume in footprint.volumes:
             cells_v = self.cover_shape(volume.shape, margin_h_m)
             layers = self.layers(volume.lower_m - margin_v_m, volume.upper_m + margin_v_m)
-            self._add(keys, cells_v, layers, self.buckets(volume.start_s, volume.end_s))
-        return frozenset(keys)
+            self._add(keys, masks, cells_v, layers, self.buckets(volume.start_s, volume.end_s))
+        reserved = ReservedKeys(keys)
+        reserved.masks = masks
+        return reserved
 
     def layers(self, lower_m: float, upper_m: float) -> range:
         return range(
@@ -71,7 +106,12 @@ class ReservationGrid:
         return range(math.floor(start_s / self.bucket_s), math.floor(end_s / self.bucket_s) + 1)
 
     def _add(
-        self, keys: set[Key], cells: Iterable[int], layers: range, buckets: Iterable[int]
+        self,
+        keys: set[Key],
+        masks: dict[Column, int],
+        cells: Iterable[int],
+        layers: range,
+        buckets: Iterable[int],
     ) -> None:
         cells = list(cells)
         buckets = list(buckets)
@@ -82,6 +122,9 @@ class ReservationGrid:
                 reason="PLAN_TOO_LARGE",
             )
         keys.update(product(cells, layers, buckets))
+        bits = _layer_bits(layers.start, layers.stop - 1)
+        for column in product(cells, buckets):
+            masks[column] = masks.get(column, 0) | bits
 
     def _track_pieces(
         self, footprint: Footprint

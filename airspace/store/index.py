@@ -9,13 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from airspace.grid import Key
+from airspace.grid import Column, Key, layer_masks
 from airspace.model import FlightPlan
-
-Column = tuple[int, int]
-"""(H3 cell, time bucket): a key but for its layer."""
-LOWEST_LAYER = -64
-"""The lowest layer told apart from those below it (640 m below the ground in 10 m layers)."""
 
 
 class ReservationIndex:
@@ -97,14 +92,3 @@ class ReservationIndex:
         self._columns_of.clear()
         self._columns.clear()
         self._held_by.clear()
-
-
-def layer_masks(keys: Iterable[Key]) -> dict[Column, int]:
-    """The keys by column: (cell, bucket) → a mask with bit ``layer - LOWEST_LAYER`` set for each
-    layer (layers below ``LOWEST_LAYER`` count as it: a superset, as a pre-filter may be)."""
-    masks: dict[Column, int] = {}
-    lowest = LOWEST_LAYER
-    for cell, layer, bucket in keys:
-        column = (cell, bucket)
-        masks[column] = masks.get(column, 0) | (1 << (layer - lowest if layer > lowest else 0))
-    return masks

@@ -7,9 +7,12 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airspace.grid import Key
+from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor
+from airspace.grid import LOWEST_LAYER, Key, layer_masks
 from airspace.model import FlightPlan
-from airspace.store.index import LOWEST_LAYER, ReservationIndex
+from airspace.store.index import ReservationIndex
+from tests import strategies
 from tests.store.test_store_contract import OPERATOR, crossing
 
 CELLS = (0x8841A9C3A3FFFFF, 0x8841A9C3A7FFFFF, 0x8841A9C3B5FFFFF)
@@ -80,3 +83,13 @@ def test_putting_new_keys_replaces_the_old_ones() -> None:
     assert [p.flight_plan_id for p in index.holding(second)] == ["a"]
     assert index.keys_of("a") == second
     assert index.count_of(OPERATOR.subject_id) == 1
+
+
+DECONFLICTOR = Deconflictor(AirspaceConfig())
+
+
+@settings(max_examples=100, deadline=None)
+@given(strategies.plans())
+def test_the_grid_makes_the_masks_the_keys_imply(plan: FlightPlan) -> None:
+    reserved = DECONFLICTOR.reservation_keys(plan)
+    assert reserved.masks == layer_masks(frozenset(reserved))
