@@ -5,6 +5,11 @@ Planning is CPU-heavy (route searches, OR-Tools), so it runs in a worker thread 
 keeps serving telemetry and submissions meanwhile. The plans it considers are a snapshot taken
 when the job starts; a submission re-checks against the store atomically, so a plan booked
 meanwhile makes the submission rejected with its reasons, never a conflict.
+
+The alternatives suggested to a rejected submission are the exception: a later departure or
+another layer keeps the plan's ground track, and checking those takes a few milliseconds, so
+they are found on the event loop (with the book's ``Deconflictor``), never queued behind a
+fleet's planning. Only a detour, a route search, goes to the worker.
 """
 
 from __future__ import annotations
@@ -65,12 +70,18 @@ class PlanningDesk:
     """Planning use cases. ``book`` submits what was planned; the server wires it after building
     the book, which in turn asks ``suggest`` for alternatives to rejected plans."""
 
-    def __init__(self, store: Store, config: AirspaceConfig, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, deconflictor: Deconflictor, zones: ZoneChecker, clock: Clock
+    ) -> None:
+        """``deconflictor`` and ``zones`` are the event loop's (the book's); the worker thread
+        gets its own."""
         self._store = store
         self.book: FlightPlanBook | None = None
         self._clock = clock
-        self._deconflictor = Deconflictor(config)
-        self._zones = ZoneChecker(self._deconflictor)
+        self._deconflictor = deconflictor
+        self._zones = zones
+        self._worker_deconflictor = Deconflictor(deconflictor.config)
+        self._worker_zones = ZoneChecker(self._worker_deconflictor)
         self._busy = asyncio.Lock()
 
     @property
@@ -129,30 +140,34 @@ class PlanningDesk:
 
     async def suggest(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
         """The nearest conflict-free variant of a rejected plan: a later departure or another
-        layer when one works (checked against the plans sharing the plan's own cells: cheap),
-        else a detour (checked against everything within ``ALTERNATIVE_MARGIN_M``)."""
+        layer when one works (checked here against the plans holding the plan's own cells),
+        else a detour (in the worker, against everything within ``ALTERNATIVE_MARGIN_M``)."""
         zones = await self._store.list_zones()
         window = plan.time_window
         later = TimeWindow(window.start_s, window.end_s + MAX_DELAY_S)
-        config = self.config
-        own_margin = config.horizontal_separation_m / 2 + plan.tolerance.horizontal_m
-        for margin_m, detours in ((own_margin, False), (ALTERNATIVE_MARGIN_M, True)):
-            existing = await self._near_track(plan, later, margin_m)
+        variants = alternatives(
+            plan,
+            zones=zones,
+            existing=await self._along_track(plan, later),
+            deconflictor=self._deconflictor,
+            zone_checker=self._zones,
+            now_s=now_s,
+            detours=False,
+        )
+        if not variants:
             variants = await self._in_worker(
                 alternatives,
                 plan,
                 zones=zones,
-                existing=existing,
+                existing=await self._near_track(plan, later, ALTERNATIVE_MARGIN_M),
                 now_s=now_s,
-                detours=detours,
+                detours=True,
             )
-            if variants:
-                description, variant = variants[0]
-                delay_s = variant.time_window.start_s - window.start_s
-                return SuggestedAlternative(
-                    description, delay_s, replace(variant, flight_plan_id="")
-                )
-        return None
+        if not variants:
+            return None
+        description, variant = variants[0]
+        delay_s = variant.time_window.start_s - window.start_s
+        return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
 
     async def _in_worker(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a planner function in the worker thread, with the desk's own deconflictor and
@@ -160,7 +175,11 @@ class PlanningDesk:
         async with self._busy:
             work = asyncio.ensure_future(
                 asyncio.to_thread(
-                    job, *args, deconflictor=self._deconflictor, zone_checker=self._zones, **kwargs
+                    job,
+                    *args,
+                    deconflictor=self._worker_deconflictor,
+                    zone_checker=self._worker_zones,
+                    **kwargs,
                 )
             )
             try:
@@ -170,6 +189,17 @@ class PlanningDesk:
                 # until it is done, so the next job never shares the deconflictor with it.
                 await asyncio.wait({work})
                 raise
+
+    async def _along_track(self, plan: FlightPlan, window: TimeWindow) -> list[FlightPlan]:
+        """Plans holding airspace, at any altitude during the window, in the cells the plan
+        reserves: every plan that can conflict with a variant keeping its ground track and
+        tolerance (such a variant reserves no other cell, and a conflict needs a shared key)."""
+        grid = self._deconflictor.grid
+        cells = {cell for cell, _, _ in self._deconflictor.reservation_keys(plan)}
+        buckets = grid.buckets(window.start_s, window.end_s)
+        return await self._store.plans_holding(
+            [(cell, 0, bucket) for cell in cells for bucket in buckets], any_layer=True
+        )
 
     async def _near_track(
         self, plan: FlightPlan, window: TimeWindow, margin_m: float

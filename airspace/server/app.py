@@ -71,7 +71,7 @@ class AirspaceServer:
         self.deconflictor = deconflictor = Deconflictor(settings.airspace)
         self.store = store or open_store(settings.store, deconflictor.reservation_keys)
         self.zones = zones = ZoneChecker(deconflictor)
-        self.planning = PlanningDesk(self.store, settings.airspace, self.clock)
+        self.planning = PlanningDesk(self.store, deconflictor, zones, self.clock)
         self.flight_plans = FlightPlanBook(
             self.store,
             deconflictor,
