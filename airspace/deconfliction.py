@@ -50,11 +50,11 @@ class Deconflictor:
     def footprint(self, plan: FlightPlan) -> Footprint:
         """The plan in metres. Cached twice: by object identity (the same stored plan is
         judged again and again, and hashing its waypoints costs more than a lookup), then by
-        id and geometry (a store that rebuilds plan objects)."""
+        what it is made of (a store that rebuilds plan objects)."""
         same = self._by_object.get(id(plan))
         if same is not None and same[0] is plan:
             return same[1]
-        key = (plan.flight_plan_id, plan.waypoints, plan.volumes)
+        key = (plan.flight_plan_id, plan.priority, plan.tolerance, plan.waypoints, plan.volumes)
         footprint = self._footprints.get(key)
         if footprint is None:
             footprint = plan_footprint(plan, self.projection)

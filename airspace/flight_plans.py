@@ -82,7 +82,6 @@ class FlightPlanBook:
             return await self._advised(_replay(seen, fingerprint), self._clock.now())
         await self._check_quota(identity)
         now_s = self._clock.now()
-        validate_plan(draft, self.config, self._deconflictor.projection, now_s)
         plan = replace(
             draft,
             flight_plan_id=self._new_id(),
@@ -92,6 +91,7 @@ class FlightPlanBook:
             create_time_s=now_s,
             update_time_s=now_s,
         )
+        validate_plan(plan, self._deconflictor, now_s)
         findings = self._zones.check(plan, await self._store.list_zones())
         keys = self._deconflictor.reservation_keys(plan)
 

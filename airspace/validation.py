@@ -8,12 +8,14 @@ rather than stopping at the first.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import shapely
 
 from airspace.config import AirspaceConfig
+from airspace.deconfliction import Deconflictor
 from airspace.errors import FieldViolation, InvalidArgument
-from airspace.geo import Projection
+from airspace.footprint import Footprint
 from airspace.model import (
     AltitudeBand,
     Circle,
@@ -24,6 +26,7 @@ from airspace.model import (
     Shape,
     TimeWindow,
     Vehicle,
+    Waypoint,
 )
 
 MAX_RADIUS_M = 50_000.0
@@ -53,7 +56,10 @@ class Violations:
 
 
 def _finite(*values: float) -> bool:
-    return all(math.isfinite(v) for v in values)
+    for value in values:  # noqa: SIM110 (no generator: this runs ~20 times per submission)
+        if not math.isfinite(value):
+            return False
+    return True
 
 
 def check_position(out: Violations, field: str, p: LatLng, config: AirspaceConfig) -> bool:
@@ -153,12 +159,13 @@ def check_vehicle(out: Violations, field: str, vehicle: Vehicle) -> None:
 
 def validate_plan(
     plan: FlightPlan,
-    config: AirspaceConfig,
-    projection: Projection,
+    deconflictor: Deconflictor,
     now_s: float,
     field: str = "flight_plan",
 ) -> None:
-    """Raise ``InvalidArgument`` listing every problem with a submitted plan."""
+    """Raise ``InvalidArgument`` listing every problem with a submitted plan. Legs are judged
+    on the plan's footprint, which stays in the deconflictor's cache for what comes next."""
+    config = deconflictor.config
     out = Violations()
     check_vehicle(out, f"{field}.vehicle", plan.vehicle)
     tol = plan.tolerance
@@ -170,7 +177,7 @@ def validate_plan(
     if plan.waypoints and plan.volumes:
         out.add(f"{field}", "set either trajectory or volumes, not both")
     elif plan.waypoints:
-        _check_trajectory(out, f"{field}.trajectory", plan, config, projection)
+        _check_trajectory(out, f"{field}.trajectory", plan, deconflictor)
     elif plan.volumes:
         _check_volumes(out, f"{field}.volumes", plan, config)
     else:
@@ -181,8 +188,9 @@ def validate_plan(
 
 
 def _check_trajectory(
-    out: Violations, field: str, plan: FlightPlan, config: AirspaceConfig, projection: Projection
+    out: Violations, field: str, plan: FlightPlan, deconflictor: Deconflictor
 ) -> None:
+    config = deconflictor.config
     waypoints = plan.waypoints
     if len(waypoints) < 2:
         out.add(f"{field}.waypoints", "a trajectory needs at least 2 waypoints")
@@ -192,6 +200,42 @@ def _check_trajectory(
             f"{field}.waypoints", f"has {len(waypoints)} waypoints; at most {config.max_vertices}"
         )
         return
+    if not _waypoints_plainly_valid(waypoints, config):
+        _check_waypoints(out, field, waypoints, config)
+    for i in (0, len(waypoints) - 1):
+        if _finite(waypoints[i].altitude_m) and (
+            waypoints[i].altitude_m > config.floor_m + GROUND_TOLERANCE_M
+        ):
+            out.add(
+                f"{field}.waypoints[{i}].altitude_m",
+                "a trajectory starts and ends on the ground: the climb and the descent are part "
+                "of the plan",
+            )
+    if not out.items:  # the footprint needs finite, ordered waypoints
+        _check_legs(out, field, plan, deconflictor.footprint(plan))
+
+
+def _waypoints_plainly_valid(waypoints: Sequence[Waypoint], config: AirspaceConfig) -> bool:
+    """Whether ``_check_waypoints`` would find nothing: each waypoint inside the airspace and
+    later than the one before (the common case, checked without naming fields)."""
+    inside = config.bounds.contains
+    floor_m, ceiling_m = config.floor_m, config.ceiling_m
+    previous = -math.inf
+    for w in waypoints:
+        time_s = w.time_s
+        if not (
+            inside(w.position.lat, w.position.lon)
+            and floor_m <= w.altitude_m <= ceiling_m
+            and previous < time_s < math.inf
+        ):
+            return False
+        previous = time_s
+    return True
+
+
+def _check_waypoints(
+    out: Violations, field: str, waypoints: Sequence[Waypoint], config: AirspaceConfig
+) -> None:
     for i, w in enumerate(waypoints):
         at = f"{field}.waypoints[{i}]"
         check_position(out, f"{at}.position", w.position, config)
@@ -203,39 +247,32 @@ def _check_trajectory(
             out.add(f"{at}.time", "is required")
         elif i and _finite(waypoints[i - 1].time_s) and w.time_s <= waypoints[i - 1].time_s:
             out.add(f"{at}.time", "waypoint times must strictly increase")
-    for i in (0, len(waypoints) - 1):
-        if _finite(waypoints[i].altitude_m) and (
-            waypoints[i].altitude_m > config.floor_m + GROUND_TOLERANCE_M
-        ):
-            out.add(
-                f"{field}.waypoints[{i}].altitude_m",
-                "a trajectory starts and ends on the ground: the climb and the descent are part "
-                "of the plan",
-            )
-    if not out.items:
-        _check_legs(out, field, plan, projection)
 
 
-def _check_legs(out: Violations, field: str, plan: FlightPlan, projection: Projection) -> None:
-    xs, ys = projection.to_xy_many([w.position for w in plan.waypoints])
-    xs, ys = xs.tolist(), ys.tolist()
+def _check_legs(out: Violations, field: str, plan: FlightPlan, footprint: Footprint) -> None:
+    assert footprint.track is not None
+    xs, ys = footprint.track.x, footprint.track.y
     v = plan.vehicle
+    max_speed = v.max_speed_mps * SPEED_SLACK
+    max_climb, max_descent = v.climb_rate_mps * SPEED_SLACK, v.descent_rate_mps * SPEED_SLACK
     for i in range(1, len(plan.waypoints)):
         a, b = plan.waypoints[i - 1], plan.waypoints[i]
         dt = b.time_s - a.time_s
         speed = math.hypot(xs[i] - xs[i - 1], ys[i] - ys[i - 1]) / dt
         rate = (b.altitude_m - a.altitude_m) / dt
+        if speed <= max_speed and -max_descent <= rate <= max_climb:
+            continue
         at = f"{field}.waypoints[{i}].time"
-        if speed > v.max_speed_mps * SPEED_SLACK:
+        if speed > max_speed:
             out.add(
                 at, f"the leg needs {speed:.1f} m/s; the vehicle flies at most {v.max_speed_mps}"
             )
-        if rate > v.climb_rate_mps * SPEED_SLACK:
+        if rate > max_climb:
             out.add(
                 at,
                 f"the leg climbs at {rate:.1f} m/s; the vehicle climbs at most {v.climb_rate_mps}",
             )
-        if -rate > v.descent_rate_mps * SPEED_SLACK:
+        if -rate > max_descent:
             out.add(
                 at,
                 f"the leg descends at {-rate:.1f} m/s; the vehicle descends at most "

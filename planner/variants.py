@@ -66,7 +66,7 @@ def alternatives(
 
     def acceptable(variant: FlightPlan) -> bool:
         try:
-            validate_plan(variant, deconflictor.config, deconflictor.projection, now_s)
+            validate_plan(variant, deconflictor, now_s)
         except InvalidArgument:
             return False
         return not zone_checker.check(variant, zones).violations and not traffic.conflicts(variant)

@@ -132,7 +132,7 @@ def flight(where: Place, points: list[tuple[float, float]], altitude_m: float) -
 def accepted(where: Place, plan: FlightPlan) -> bool:
     """Validation accepts the plan or names the bad fields; any other exception fails."""
     try:
-        validate_plan(plan, where.config, where.deconflictor.projection, NOW)
+        validate_plan(plan, where.deconflictor, NOW)
     except InvalidArgument as refused:
         assert refused.violations, "refused without a reason"
         for v in refused.violations:

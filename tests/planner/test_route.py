@@ -21,7 +21,6 @@ from pyproj import Transformer
 
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor
-from airspace.geo import Projection
 from airspace.model import (
     AltitudeBand,
     Circle,
@@ -231,7 +230,7 @@ def assert_flyable(
     assert (last.position, last.altitude_m) == (req.destination, 0.0)
     assert plan.operator_id == req.operator_id and plan.state is PlanState.ACCEPTED
     assert plan.flight_plan_id == ""
-    validate_plan(plan, CONFIG, Projection(*CONFIG.projection_origin), req.earliest_departure_s)
+    validate_plan(plan, DECONFLICTOR, req.earliest_departure_s)
     assert req.earliest_departure_s <= first.time_s
     assert last.time_s <= req.latest_arrival_s
     assert last.time_s - first.time_s <= req.vehicle.endurance_s
@@ -597,7 +596,7 @@ def test_a_rejected_plan_gets_conflict_free_alternatives_nearest_first() -> None
     assert changes == sorted(changes)
     for text, plan in found:
         assert plan.flight_plan_id == "" and plan.state is PlanState.ACCEPTED, text
-        validate_plan(plan, CONFIG, Projection(*CONFIG.projection_origin), T0)
+        validate_plan(plan, DECONFLICTOR, T0)
         assert_clear_of_zones(plan, DEMO)
         assert not conflicts(plan, oncoming, CONFIG, margin_m=1e-6), text
         assert plan.waypoints[0].position == A and plan.waypoints[-1].position == B
