@@ -57,34 +57,96 @@ def alternatives(
     ``detours`` only later departures and other layers are tried: those keep the plan's ground
     track, so ``existing`` need only hold the plans that share its cells (the caller's cheap
     first attempt)."""
-    own = plan.flight_plan_id
-    others = [p for p in existing if not own or p.flight_plan_id != own]
-    window = plan.time_window
-    traffic = Traffic(
-        others, deconflictor, window.start_s, window.end_s + MAX_DELAY_S + DETOUR_SLACK_S
-    )
+    search = _Search(plan, zones, existing, deconflictor, zone_checker, now_s)
+    return search.found(search.later(), *search.other_kinds(detours))
 
-    def acceptable(variant: FlightPlan) -> bool:
+
+def nearest_alternative(
+    plan: FlightPlan,
+    *,
+    zones: Sequence[Geozone],
+    existing: Sequence[FlightPlan],
+    deconflictor: Deconflictor,
+    zone_checker: ZoneChecker,
+    now_s: float,
+    detours: bool = True,
+) -> tuple[str, FlightPlan] | None:
+    """The first of ``alternatives``, for less work: later departures are tried only up to
+    the change the other variants make (a later departure wins a tie)."""
+    search = _Search(plan, zones, existing, deconflictor, zone_checker, now_s)
+    others = search.other_kinds(detours)
+    nearest = min((abs(v[0]) for v in others if v is not None), default=math.inf)
+    found = search.found(search.later(up_to_s=nearest), *others)
+    return found[0] if found else None
+
+
+class _Search:
+    """The variants of one plan, each checked against the same traffic and zones."""
+
+    def __init__(
+        self,
+        plan: FlightPlan,
+        zones: Sequence[Geozone],
+        existing: Sequence[FlightPlan],
+        deconflictor: Deconflictor,
+        zone_checker: ZoneChecker,
+        now_s: float,
+    ) -> None:
+        own = plan.flight_plan_id
+        self.plan = plan
+        self.zones = zones
+        self.others = [p for p in existing if not own or p.flight_plan_id != own]
+        self.deconflictor = deconflictor
+        self.zone_checker = zone_checker
+        self.now_s = now_s
+        self.track = _ground_track(plan)
+        window = plan.time_window
+        self.traffic = Traffic(
+            self.others, deconflictor, window.start_s, window.end_s + MAX_DELAY_S + DETOUR_SLACK_S
+        )
+
+    def acceptable(self, variant: FlightPlan) -> bool:
         try:
-            validate_plan(variant, deconflictor, now_s)
+            validate_plan(variant, self.deconflictor, self.now_s)
         except InvalidArgument:
             return False
-        return not zone_checker.check(variant, zones).violations and not traffic.conflicts(variant)
+        return not self.zone_checker.check(variant, self.zones).violations and not (
+            self.traffic.conflicts(variant)
+        )
 
-    found = [_later(plan, acceptable)]
-    track = _ground_track(plan)
-    if len(track) >= 2:
-        found.append(_other_layer(plan, track, deconflictor, acceptable))
+    def later(self, up_to_s: float = MAX_DELAY_S) -> Variant | None:
+        return _later(self.plan, self.acceptable, min(up_to_s, MAX_DELAY_S))
+
+    def other_kinds(self, detours: bool) -> list[Variant | None]:
+        """Another layer, and a detour if asked (trajectories only)."""
+        if len(self.track) < 2:
+            return []
+        found = [_other_layer(self.plan, self.track, self.deconflictor, self.acceptable)]
         if detours:
             found.append(
-                _detour(plan, track, zones, others, deconflictor, zone_checker, acceptable)
+                _detour(
+                    self.plan,
+                    self.track,
+                    self.zones,
+                    self.others,
+                    self.deconflictor,
+                    self.zone_checker,
+                    self.acceptable,
+                )
             )
-    variants = [v for v in found if v is not None]
-    return [(text, variant) for _, text, variant in sorted(variants, key=lambda v: abs(v[0]))]
+        return found
+
+    @staticmethod
+    def found(*variants: Variant | None) -> list[tuple[str, FlightPlan]]:
+        """The variants found, nearest first (ties keep the order given)."""
+        kept = [v for v in variants if v is not None]
+        return [(text, variant) for _, text, variant in sorted(kept, key=lambda v: abs(v[0]))]
 
 
-def _later(plan: FlightPlan, acceptable: Callable[[FlightPlan], bool]) -> Variant | None:
-    for delay in delay_schedule(MAX_DELAY_S):
+def _later(
+    plan: FlightPlan, acceptable: Callable[[FlightPlan], bool], up_to_s: float
+) -> Variant | None:
+    for delay in delay_schedule(up_to_s):
         variant = _unassigned(plan.shifted(delay))
         if acceptable(variant):
             return (delay, f"depart {delay:g} s later", variant)

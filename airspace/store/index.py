@@ -35,14 +35,16 @@ class ReservationIndex:
         bucket, whatever its layer), ordered by id."""
         ids: set[str] = set()
         columns = self._columns
-        for column, mask in layer_masks(keys).items():
-            found = columns.get(column)
-            if not found:
-                continue
-            if any_layer:
-                ids.update(found)
-            else:
-                ids.update(i for i, held in found.items() if held & mask)
+        if any_layer:
+            for column in {(cell, bucket) for cell, _, bucket in keys}:
+                found = columns.get(column)
+                if found:
+                    ids.update(found)
+        else:
+            for column, mask in layer_masks(keys).items():
+                found = columns.get(column)
+                if found:
+                    ids.update(i for i, held in found.items() if held & mask)
         return [self.plans[i] for i in sorted(ids)]
 
     def put(self, plan: FlightPlan, keys: frozenset[Key]) -> None:
