@@ -41,9 +41,9 @@ from airspace.nearby import holding_near
 from airspace.store import Store
 from airspace.validation import Violations, check_band, check_position, check_vehicle, check_window
 from airspace.zones import ZoneChecker
-from planner import NoRoute, Route, RouteRequest, plan_route
+from planner import NoRoute, Route, RouteRequest, alternatives, plan_route
 from planner.fleet import DeliveryPlan, DeliveryRequest, plan_deliveries
-from planner.variants import MAX_DELAY_S, nearest_alternative
+from planner.variants import MAX_DELAY_S
 
 T = TypeVar("T")
 
@@ -145,7 +145,7 @@ class PlanningDesk:
         zones = await self._store.list_zones()
         window = plan.time_window
         later = TimeWindow(window.start_s, window.end_s + MAX_DELAY_S)
-        nearest = nearest_alternative(
+        nearest = alternatives(
             plan,
             zones=zones,
             existing=await self._along_track(plan, later),
@@ -153,19 +153,21 @@ class PlanningDesk:
             zone_checker=self._zones,
             now_s=now_s,
             detours=False,
+            nearest_only=True,
         )
-        if nearest is None:
+        if not nearest:
             nearest = await self._in_worker(
-                nearest_alternative,
+                alternatives,
                 plan,
                 zones=zones,
                 existing=await self._near_track(plan, later, ALTERNATIVE_MARGIN_M),
                 now_s=now_s,
                 detours=True,
+                nearest_only=True,
             )
-        if nearest is None:
+        if not nearest:
             return None
-        description, variant = nearest
+        description, variant = nearest[0]
         delay_s = variant.time_window.start_s - window.start_s
         return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
 

@@ -52,32 +52,20 @@ def alternatives(
     zone_checker: ZoneChecker,
     now_s: float,
     detours: bool = True,
+    nearest_only: bool = False,
 ) -> list[tuple[str, FlightPlan]]:
     """(description, plan) of each conflict-free variant found, nearest first. Without
     ``detours`` only later departures and other layers are tried: those keep the plan's ground
     track, so ``existing`` need only hold the plans that share its cells (the caller's cheap
-    first attempt)."""
-    search = _Search(plan, zones, existing, deconflictor, zone_checker, now_s)
-    return search.found(search.later(), *search.other_kinds(detours))
-
-
-def nearest_alternative(
-    plan: FlightPlan,
-    *,
-    zones: Sequence[Geozone],
-    existing: Sequence[FlightPlan],
-    deconflictor: Deconflictor,
-    zone_checker: ZoneChecker,
-    now_s: float,
-    detours: bool = True,
-) -> tuple[str, FlightPlan] | None:
-    """The first of ``alternatives``, for less work: later departures are tried only up to
-    the change the other variants make (a later departure wins a tie)."""
+    first attempt). With ``nearest_only``, just the first, for less work: later departures
+    are then tried only up to the change the other variants make (a later one wins a tie)."""
     search = _Search(plan, zones, existing, deconflictor, zone_checker, now_s)
     others = search.other_kinds(detours)
-    nearest = min((abs(v[0]) for v in others if v is not None), default=math.inf)
-    found = search.found(search.later(up_to_s=nearest), *others)
-    return found[0] if found else None
+    up_to_s = MAX_DELAY_S
+    if nearest_only:
+        up_to_s = min([abs(v[0]) for v in others if v is not None] + [up_to_s])
+    found = search.found(search.later(up_to_s), *others)
+    return found[:1] if nearest_only else found
 
 
 class _Search:
@@ -114,8 +102,8 @@ class _Search:
             self.traffic.conflicts(variant)
         )
 
-    def later(self, up_to_s: float = MAX_DELAY_S) -> Variant | None:
-        return _later(self.plan, self.acceptable, min(up_to_s, MAX_DELAY_S))
+    def later(self, up_to_s: float) -> Variant | None:
+        return _later(self.plan, self.acceptable, up_to_s)
 
     def other_kinds(self, detours: bool) -> list[Variant | None]:
         """Another layer, and a detour if asked (trajectories only)."""
