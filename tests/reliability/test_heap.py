@@ -24,8 +24,10 @@ class Node:
 
 @pytest.fixture(autouse=True)
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def cycle() -> weakref.ref[Node]:
@@ -40,6 +42,7 @@ def test_settled_objects_are_left_alone_until_the_next_settle() -> None:
     node.other = node
     heap.settle()
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == heap.YOUNG_THRESHOLD
     alive = weakref.ref(node)
     del node  # now garbage, but settled: a collection does not look at it
     gc.collect()
