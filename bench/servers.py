@@ -20,7 +20,7 @@ import grpc
 
 from airspace.clock import ManualClock, SystemClock
 from airspace.server.app import AirspaceServer
-from airspace.server.settings import DEMO_IDENTITIES, ServerSettings
+from airspace.server.settings import DEMO_IDENTITIES, Limits, ServerSettings
 from bench.traffic import OPERATOR, START_S, book
 
 ECHO_METHOD = "/bench.Echo/Echo"
@@ -40,6 +40,9 @@ async def serve_airspace(port: int, plans: int, store_url: str) -> None:
         identities={**DEMO_IDENTITIES, "bench": OPERATOR},
         store=store_url,
         demo_city=False,
+        # The bench's one operator books the whole city: past the default quota of plans per
+        # operator (the check still runs on every submission).
+        limits=Limits(max_open_plans_per_operator=1_000_000),
     )
     server = AirspaceServer(settings, store=store, clock=clock or SystemClock())
     await server.start(settle_heap=True)  # as `airspace serve` does
