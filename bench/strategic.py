@@ -1,6 +1,6 @@
 """Strategic deconfliction: in-process check latency and gRPC submission rate, 10,000 plans.
 
-    python -m bench.strategic [--plans 10000] [--checks 2000] [--seconds 10]
+    python -m bench.strategic [--plans 10000] [--checks 2000] [--seconds 10] [--rounds 3]
 
 Scenario: delivery flights (1–5 km, 30–110 m, climb and descent included, 5 m tolerance) over a
 20 km × 20 km square of the demo city, departures spread over 12 hours, booked until ``--plans``
@@ -9,7 +9,7 @@ are accepted. Then:
   next to the brute-force baseline (exact verdict against every booked plan), which must agree;
 - through gRPC: SubmitFlightPlan calls/s from one client process with 64 calls in flight against
   the server in its own process (embedded store, demo geozones), next to a bare gRPC echo
-  service measured the same way in the same run.
+  service measured the same way just before, ``--rounds`` times: the median and the range.
 """
 
 from __future__ import annotations
@@ -113,25 +113,40 @@ def submit_requests(tag: str, count: int) -> list[bytes]:
     ]
 
 
-def through_grpc(plans: int, seconds: float) -> dict[str, float]:
+def through_grpc(plans: int, seconds: float, rounds: int) -> dict[str, list[float]]:
+    """Echo, then submissions, ``rounds`` times over (a fresh server each time): this machine's
+    speed drifts from minute to minute, so each round's pair is measured side by side."""
     requests = submit_requests("grpc", 60_000)
-    results = {}
-    for name, args, method in (
-        ("echo", ("echo",), ECHO_METHOD),
-        ("submit", ("airspace", "--plans", str(plans)), SUBMIT_METHOD),
-    ):
-        port = free_port()
-        process = spawn(*args, "--port", str(port))
-        try:
-            cpu_before = cpu_seconds(process.pid)
-            results[f"{name}_per_s"] = asyncio.run(
-                drive([f"127.0.0.1:{port}"], method, requests, seconds)
-            )
-            results[f"{name}_server_cpu"] = (cpu_seconds(process.pid) - cpu_before) / seconds
-        finally:
-            process.kill()
-            process.wait()
+    results: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for name, args, method in (
+            ("echo", ("echo",), ECHO_METHOD),
+            ("submit", ("airspace", "--plans", str(plans)), SUBMIT_METHOD),
+        ):
+            port = free_port()
+            process = spawn(*args, "--port", str(port))
+            try:
+                cpu_before = cpu_seconds(process.pid)
+                rate = asyncio.run(drive([f"127.0.0.1:{port}"], method, requests, seconds))
+                cpu = (cpu_seconds(process.pid) - cpu_before) / seconds
+            finally:
+                process.kill()
+                process.wait()
+            results.setdefault(f"{name}_per_s", []).append(rate)
+            results.setdefault(f"{name}_server_cpu", []).append(cpu)
+    results["submit_per_echo"] = [
+        s / e for s, e in zip(results["submit_per_s"], results["echo_per_s"], strict=True)
+    ]
     return results
+
+
+def spread(values: Sequence[float], form: str) -> str:
+    """The median, and the range when there are several values."""
+    middle = format(percentile(values, 0.5), form)
+    if len(values) == 1:
+        return middle
+    low, high = format(min(values), form), format(max(values), form)
+    return f"{middle} ({low}–{high}, {len(values)} rounds)"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,9 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--checks", type=int, default=2_000)
     parser.add_argument("--baseline-checks", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     local = asyncio.run(in_process(args.plans, args.checks, args.baseline_checks))
-    remote = through_grpc(args.plans, args.seconds)
+    remote = through_grpc(args.plans, args.seconds, args.rounds)
     print(f"strategic deconfliction — {describe()}")
     print(
         f"scenario: {local['plans']} accepted deliveries over 20 km × 20 km, 12 h "
@@ -166,12 +182,13 @@ def main(argv: list[str] | None = None) -> None:
             f"{local['mismatches']} of {local['baseline_checks']}",
         ),
         ("share of probe plans rejected", f"{local['rejected_share']:.0%}"),
-        ("gRPC SubmitFlightPlan (calls/s)", f"{remote['submit_per_s']:.0f}"),
-        ("gRPC bare echo, same client (calls/s)", f"{remote['echo_per_s']:.0f}"),
-        ("submit / echo", f"{remote['submit_per_s'] / remote['echo_per_s']:.2f}"),
+        ("gRPC SubmitFlightPlan (calls/s)", spread(remote["submit_per_s"], ",.0f")),
+        ("gRPC bare echo, same client (calls/s)", spread(remote["echo_per_s"], ",.0f")),
+        ("submit / echo", spread(remote["submit_per_echo"], ".2f")),
         (
             "server CPU busy during submit / echo",
-            f"{remote['submit_server_cpu']:.0%} / {remote['echo_server_cpu']:.0%}",
+            f"{percentile(remote['submit_server_cpu'], 0.5):.0%} / "
+            f"{percentile(remote['echo_server_cpu'], 0.5):.0%}",
         ),
     ]
     width = max(len(r[0]) for r in rows)
