@@ -48,15 +48,18 @@ class Deconflictor:
         self._by_object: OrderedDict[int, tuple[FlightPlan, Footprint]] = OrderedDict()
 
     def footprint(self, plan: FlightPlan) -> Footprint:
-        """The plan in metres. Cached twice: by object identity (the same stored plan is
-        judged again and again, and hashing its waypoints costs more than a lookup), then by
-        what it is made of (a store that rebuilds plan objects)."""
+        """The plan in metres. Cached twice, least recently used out first: by object identity
+        (the same stored plan is judged again and again, and hashing its waypoints costs more
+        than a lookup), then by what it is made of (a store that rebuilds plan objects)."""
         same = self._by_object.get(id(plan))
         if same is not None and same[0] is plan:
+            self._by_object.move_to_end(id(plan))
             return same[1]
         key = (plan.flight_plan_id, plan.priority, plan.tolerance, plan.waypoints, plan.volumes)
         footprint = self._footprints.get(key)
-        if footprint is None:
+        if footprint is not None:
+            self._footprints.move_to_end(key)
+        else:
             footprint = plan_footprint(plan, self.projection)
             self._footprints[key] = footprint
             if len(self._footprints) > FOOTPRINT_CACHE_SIZE:

@@ -235,6 +235,7 @@ def _fingerprint(draft: FlightPlan) -> str:
     """A digest of what the client sent: the fields a client sets, numbers packed as doubles."""
     v, t = draft.vehicle, draft.tolerance
     numbers = [
+        float(len(draft.waypoints)),
         v.cruise_speed_mps,
         v.max_speed_mps,
         v.climb_rate_mps,

@@ -61,7 +61,9 @@ def layer_masks(keys: Iterable[Key]) -> dict[Column, int]:
 
 
 def _layer_bits(lowest: int, highest: int) -> int:
-    """The mask of layers ``lowest`` to ``highest``, both included."""
+    """The mask of layers ``lowest`` to ``highest``, both included (none if inverted)."""
+    if highest < lowest:
+        return 0
     lowest, highest = max(lowest, LOWEST_LAYER), max(highest, LOWEST_LAYER)
     return ((1 << (highest - lowest + 1)) - 1) << (lowest - LOWEST_LAYER)
 

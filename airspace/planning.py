@@ -7,9 +7,10 @@ when the job starts; a submission re-checks against the store atomically, so a p
 meanwhile makes the submission rejected with its reasons, never a conflict.
 
 The alternatives suggested to a rejected submission are the exception: a later departure or
-another layer keeps the plan's ground track, and checking those takes a few milliseconds, so
-they are found on the event loop (with the book's ``Deconflictor``), never queued behind a
-fleet's planning. Only a detour, a route search, goes to the worker.
+another layer keeps the plan's ground track, and for a plan of up to ``INLINE_SUGGESTION_POINTS``
+waypoints checking those takes a few milliseconds, so they are found on the event loop (with
+the book's ``Deconflictor``), never queued behind a fleet's planning. Larger plans, and the
+search with detours (a route search) when those fail, go to the worker.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ T = TypeVar("T")
 
 SEARCH_MARGIN_M = 5_000.0
 """How far beyond the straight line the plans considered for a route may be."""
+INLINE_SUGGESTION_POINTS = 32
+"""Rejected plans with at most this many waypoints (or volumes) get their later departures and
+other layers checked on the event loop; larger ones in the worker, so as not to stall it."""
 ALTERNATIVE_MARGIN_M = 1_500.0
 """How far from a rejected plan the plans considered for its alternatives may be (detours stay
 close; a wider net costs every rejected submission)."""
@@ -140,21 +144,33 @@ class PlanningDesk:
 
     async def suggest(self, plan: FlightPlan, now_s: float) -> SuggestedAlternative | None:
         """The nearest conflict-free variant of a rejected plan: a later departure or another
-        layer when one works (checked here against the plans holding the plan's own cells),
-        else a detour (in the worker, against everything within ``ALTERNATIVE_MARGIN_M``)."""
+        layer when one works (checked against the plans holding the plan's own cells), else a
+        detour (in the worker, against everything within ``ALTERNATIVE_MARGIN_M``)."""
         zones = await self._store.list_zones()
         window = plan.time_window
         later = TimeWindow(window.start_s, window.end_s + MAX_DELAY_S)
-        nearest = alternatives(
-            plan,
-            zones=zones,
-            existing=await self._along_track(plan, later),
-            deconflictor=self._deconflictor,
-            zone_checker=self._zones,
-            now_s=now_s,
-            detours=False,
-            nearest_only=True,
-        )
+        along = await self._along_track(plan, later)
+        if len(plan.waypoints) + len(plan.volumes) <= INLINE_SUGGESTION_POINTS:
+            nearest = alternatives(
+                plan,
+                zones=zones,
+                existing=along,
+                deconflictor=self._deconflictor,
+                zone_checker=self._zones,
+                now_s=now_s,
+                detours=False,
+                nearest_only=True,
+            )
+        else:
+            nearest = await self._in_worker(
+                alternatives,
+                plan,
+                zones=zones,
+                existing=along,
+                now_s=now_s,
+                detours=False,
+                nearest_only=True,
+            )
         if not nearest:
             nearest = await self._in_worker(
                 alternatives,
@@ -172,7 +188,7 @@ class PlanningDesk:
         return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
 
     async def _in_worker(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a planner function in the worker thread, with the desk's own deconflictor and
+        """Run a planner function in the worker thread, with the worker's own deconflictor and
         zone checker, one job at a time."""
         async with self._busy:
             work = asyncio.ensure_future(

@@ -16,10 +16,11 @@ from airspace.model import FlightPlan
 class ReservationIndex:
     """Plans holding airspace, findable by the keys they reserve.
 
-    Kept by column: each (cell, bucket) maps the plans holding it to a bit mask of the layers
-    they hold there. A plan has a few columns but many keys (one per layer), and a city's
-    hundreds of thousands of keys, one entry each, would cost memory, time to book and release,
-    and time for Python's garbage collector to walk.
+    Looked up by column: each (cell, bucket) maps the plans holding it to a bit mask of the
+    layers they hold there. A plan has a few columns but many keys (one per layer), and a
+    holder set for each of a city's hundreds of thousands of keys would cost memory, time to
+    book and release, and time for Python's garbage collector to walk. (Each plan's own key
+    set is kept as given, for ``keys_of``.)
     """
 
     def __init__(self) -> None:

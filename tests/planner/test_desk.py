@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from airspace import planning
 from airspace.clock import ManualClock
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor
@@ -58,14 +60,18 @@ async def test_a_job_whose_caller_gave_up_still_holds_the_desk_until_it_is_done(
     strategies.deliveries(),
     st.lists(st.floats(-60.0, 900.0), max_size=8),
     st.lists(strategies.deliveries(), max_size=6),
+    st.booleans(),
 )
 def test_a_suggestion_sees_every_plan_a_variant_can_meet(
-    plan: FlightPlan, delays: list[float], others: list[FlightPlan]
+    plan: FlightPlan, delays: list[float], others: list[FlightPlan], on_the_loop: bool
 ) -> None:
     """The desk looks for later departures and other layers among the plans holding the
     rejected plan's own cells: it must choose what a search among all plans would choose, and
-    what it suggests must conflict with no plan (the brute force)."""
-    asyncio.run(_suggestion_sees_every_plan(plan, delays, others))
+    what it suggests must conflict with no plan (the brute force). Small plans are searched on
+    the event loop, large ones in the worker: both ways."""
+    inline_points = planning.INLINE_SUGGESTION_POINTS if on_the_loop else 0
+    with mock.patch.object(planning, "INLINE_SUGGESTION_POINTS", inline_points):
+        asyncio.run(_suggestion_sees_every_plan(plan, delays, others))
 
 
 async def _suggestion_sees_every_plan(
