@@ -149,28 +149,17 @@ class PlanningDesk:
         zones = await self._store.list_zones()
         window = plan.time_window
         later = TimeWindow(window.start_s, window.end_s + MAX_DELAY_S)
-        along = await self._along_track(plan, later)
-        if len(plan.waypoints) + len(plan.volumes) <= INLINE_SUGGESTION_POINTS:
-            nearest = alternatives(
-                plan,
-                zones=zones,
-                existing=along,
-                deconflictor=self._deconflictor,
-                zone_checker=self._zones,
-                now_s=now_s,
-                detours=False,
-                nearest_only=True,
-            )
-        else:
-            nearest = await self._in_worker(
-                alternatives,
-                plan,
-                zones=zones,
-                existing=along,
-                now_s=now_s,
-                detours=False,
-                nearest_only=True,
-            )
+        small = len(plan.waypoints) + len(plan.volumes) <= INLINE_SUGGESTION_POINTS
+        run = self._on_loop if small else self._in_worker
+        nearest = await run(
+            alternatives,
+            plan,
+            zones=zones,
+            existing=await self._along_track(plan, later),
+            now_s=now_s,
+            detours=False,
+            nearest_only=True,
+        )
         if not nearest:
             nearest = await self._in_worker(
                 alternatives,
@@ -186,6 +175,11 @@ class PlanningDesk:
         description, variant = nearest[0]
         delay_s = variant.time_window.start_s - window.start_s
         return SuggestedAlternative(description, delay_s, replace(variant, flight_plan_id=""))
+
+    async def _on_loop(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a short planner function here, with the event loop's deconflictor and zone
+        checker."""
+        return job(*args, deconflictor=self._deconflictor, zone_checker=self._zones, **kwargs)
 
     async def _in_worker(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a planner function in the worker thread, with the worker's own deconflictor and

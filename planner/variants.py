@@ -59,76 +59,35 @@ def alternatives(
     track, so ``existing`` need only hold the plans that share its cells (the caller's cheap
     first attempt). With ``nearest_only``, just the first, for less work: later departures
     are then tried only up to the change the other variants make (a later one wins a tie)."""
-    search = _Search(plan, zones, existing, deconflictor, zone_checker, now_s)
-    others = search.other_kinds(detours)
-    up_to_s = MAX_DELAY_S
-    if nearest_only:
-        up_to_s = min([abs(v[0]) for v in others if v is not None] + [up_to_s])
-    found = search.found(search.later(up_to_s), *others)
-    return found[:1] if nearest_only else found
+    own = plan.flight_plan_id
+    others = [p for p in existing if not own or p.flight_plan_id != own]
+    window = plan.time_window
+    traffic = Traffic(
+        others, deconflictor, window.start_s, window.end_s + MAX_DELAY_S + DETOUR_SLACK_S
+    )
 
-
-class _Search:
-    """The variants of one plan, each checked against the same traffic and zones."""
-
-    def __init__(
-        self,
-        plan: FlightPlan,
-        zones: Sequence[Geozone],
-        existing: Sequence[FlightPlan],
-        deconflictor: Deconflictor,
-        zone_checker: ZoneChecker,
-        now_s: float,
-    ) -> None:
-        own = plan.flight_plan_id
-        self.plan = plan
-        self.zones = zones
-        self.others = [p for p in existing if not own or p.flight_plan_id != own]
-        self.deconflictor = deconflictor
-        self.zone_checker = zone_checker
-        self.now_s = now_s
-        self.track = _ground_track(plan)
-        window = plan.time_window
-        self.traffic = Traffic(
-            self.others, deconflictor, window.start_s, window.end_s + MAX_DELAY_S + DETOUR_SLACK_S
-        )
-
-    def acceptable(self, variant: FlightPlan) -> bool:
+    def acceptable(variant: FlightPlan) -> bool:
         try:
-            validate_plan(variant, self.deconflictor, self.now_s)
+            validate_plan(variant, deconflictor, now_s)
         except InvalidArgument:
             return False
-        return not self.zone_checker.check(variant, self.zones).violations and not (
-            self.traffic.conflicts(variant)
-        )
+        return not zone_checker.check(variant, zones).violations and not traffic.conflicts(variant)
 
-    def later(self, up_to_s: float) -> Variant | None:
-        return _later(self.plan, self.acceptable, up_to_s)
-
-    def other_kinds(self, detours: bool) -> list[Variant | None]:
-        """Another layer, and a detour if asked (trajectories only)."""
-        if len(self.track) < 2:
-            return []
-        found = [_other_layer(self.plan, self.track, self.deconflictor, self.acceptable)]
+    kinds: list[Variant | None] = []
+    track = _ground_track(plan)
+    if len(track) >= 2:
+        kinds.append(_other_layer(plan, track, deconflictor, acceptable))
         if detours:
-            found.append(
-                _detour(
-                    self.plan,
-                    self.track,
-                    self.zones,
-                    self.others,
-                    self.deconflictor,
-                    self.zone_checker,
-                    self.acceptable,
-                )
+            kinds.append(
+                _detour(plan, track, zones, others, deconflictor, zone_checker, acceptable)
             )
-        return found
-
-    @staticmethod
-    def found(*variants: Variant | None) -> list[tuple[str, FlightPlan]]:
-        """The variants found, nearest first (ties keep the order given)."""
-        kept = [v for v in variants if v is not None]
-        return [(text, variant) for _, text, variant in sorted(kept, key=lambda v: abs(v[0]))]
+    up_to_s = MAX_DELAY_S
+    if nearest_only:
+        up_to_s = min([abs(v[0]) for v in kinds if v is not None] + [up_to_s])
+    # Sorted stably: a later departure, first in line, wins a tie.
+    variants = [v for v in (_later(plan, acceptable, up_to_s), *kinds) if v is not None]
+    found = [(text, variant) for _, text, variant in sorted(variants, key=lambda v: abs(v[0]))]
+    return found[:1] if nearest_only else found
 
 
 def _later(
