@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from airspace.config import AirspaceConfig
 from airspace.footprint import Footprint, plan_footprint
 from airspace.geo import Projection
-from airspace.grid import Key, ReservationGrid
+from airspace.grid import ReservationGrid, ReservedKeys
 from airspace.model import Conflict, FlightPlan, PlanState
 from airspace.separation import Encounter, first_encounter
 
@@ -69,7 +69,7 @@ class Deconflictor:
             self._by_object.popitem(last=False)
         return footprint
 
-    def reservation_keys(self, plan: FlightPlan) -> frozenset[Key]:
+    def reservation_keys(self, plan: FlightPlan) -> ReservedKeys:
         """The index keys the plan reserves: its geometry widened by its tolerance plus half of
         each separation minimum."""
         return self.grid.keys(

@@ -15,7 +15,7 @@ the widened leg is among the candidates.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import product
 
 import h3.api.basic_int as h3
@@ -39,20 +39,59 @@ MAX_KEYS_PER_PLAN = 250_000
 _CIRCLE_SIDES_PER_QUADRANT = 8
 
 
-class ReservedKeys(frozenset[Key]):
-    """The keys a footprint reserves, with their ``layer_masks`` worked out as they were made
-    (what the reservation index books and looks up)."""
+class ReservedKeys(Collection[Key]):
+    """The index keys a footprint reserves, held by column: ``masks`` maps each (cell, bucket)
+    to a mask with bit ``layer - LOWEST_LAYER`` set for each layer reserved there. A plan
+    reserves a few columns but many layers, so this is what is built, kept and compared;
+    iterating yields every key."""
 
     __slots__ = ("masks",)
-    masks: dict[Column, int]
+
+    def __init__(self, masks: dict[Column, int] | None = None) -> None:
+        self.masks: dict[Column, int] = {} if masks is None else masks
+
+    @classmethod
+    def of(cls, keys: Iterable[Key]) -> ReservedKeys:
+        return cls(layer_masks(keys))
+
+    def cells(self) -> set[int]:
+        return {cell for cell, _ in self.masks}
+
+    def __iter__(self) -> Iterator[Key]:
+        for (cell, bucket), mask in self.masks.items():
+            layer = LOWEST_LAYER
+            while mask:
+                if mask & 1:
+                    yield cell, layer, bucket
+                mask >>= 1
+                layer += 1
+
+    def __len__(self) -> int:
+        return sum(mask.bit_count() for mask in self.masks.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.masks)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 3:
+            return False
+        cell, layer, bucket = key
+        return bool(self.masks.get((cell, bucket), 0) & _layer_bits(layer, layer))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReservedKeys) and self.masks == other.masks
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ReservedKeys({self.masks!r})"
 
 
 def layer_masks(keys: Iterable[Key]) -> dict[Column, int]:
     """The keys by column: (cell, bucket) → a mask with bit ``layer - LOWEST_LAYER`` set for each
     layer held there."""
-    known: dict[Column, int] | None = getattr(keys, "masks", None)
-    if known is not None:
-        return known
+    if isinstance(keys, ReservedKeys):
+        return keys.masks
     masks: dict[Column, int] = {}
     for cell, layer, bucket in keys:
         column = (cell, bucket)
@@ -83,20 +122,19 @@ class ReservationGrid:
     # -- keys --------------------------------------------------------------------------------
     def keys(self, footprint: Footprint, margin_h_m: float, margin_v_m: float) -> ReservedKeys:
         """Every key the footprint, widened by the margins, touches."""
-        keys: set[Key] = set()
-        masks: dict[Column, int] = {}
+        reserved = ReservedKeys()
+        bound = 0  # at most how many keys are reserved so far
         if footprint.track is not None:
             pieces = list(self._track_pieces(footprint))
             cells = self._cover_segments([(p[1], p[2]) for p in pieces], margin_h_m)
             for (bucket, _, _, z_lo, z_hi), piece_cells in zip(pieces, cells, strict=True):
                 layers = self.layers(z_lo - margin_v_m, z_hi + margin_v_m)
-                self._add(keys, masks, piece_cells, layers, (bucket,))
+                bound = _add(reserved, bound, piece_cells, layers, (bucket,))
         for volume in footprint.volumes:
             cells_v = self.cover_shape(volume.shape, margin_h_m)
             layers = self.layers(volume.lower_m - margin_v_m, volume.upper_m + margin_v_m)
-            self._add(keys, masks, cells_v, layers, self.buckets(volume.start_s, volume.end_s))
-        reserved = ReservedKeys(keys)
-        reserved.masks = masks
+            buckets = self.buckets(volume.start_s, volume.end_s)
+            bound = _add(reserved, bound, cells_v, layers, buckets)
         return reserved
 
     def layers(self, lower_m: float, upper_m: float) -> range:
@@ -106,27 +144,6 @@ class ReservationGrid:
 
     def buckets(self, start_s: float, end_s: float) -> range:
         return range(math.floor(start_s / self.bucket_s), math.floor(end_s / self.bucket_s) + 1)
-
-    def _add(
-        self,
-        keys: set[Key],
-        masks: dict[Column, int],
-        cells: Iterable[int],
-        layers: range,
-        buckets: Iterable[int],
-    ) -> None:
-        cells = list(cells)
-        buckets = list(buckets)
-        if len(keys) + len(cells) * len(layers) * len(buckets) > MAX_KEYS_PER_PLAN:
-            raise ResourceExhausted(
-                f"the plan would reserve more than {MAX_KEYS_PER_PLAN} index keys; "
-                "split it into shorter or smaller plans",
-                reason="PLAN_TOO_LARGE",
-            )
-        keys.update(product(cells, layers, buckets))
-        bits = _layer_bits(layers.start, layers.stop - 1)
-        for column in product(cells, buckets):
-            masks[column] = masks.get(column, 0) | bits
 
     def _track_pieces(
         self, footprint: Footprint
@@ -227,6 +244,32 @@ class ReservationGrid:
             if ex * ex + ey * ey <= limit2:
                 kept.add(cell)
         return kept
+
+
+def _add(
+    reserved: ReservedKeys,
+    bound: int,
+    cells: Collection[int],
+    layers: range,
+    buckets: Collection[int],
+) -> int:
+    """Reserve ``layers`` in each column of ``cells`` × ``buckets``; returns the new bound on the
+    number of keys reserved (counted exactly only when it nears the limit)."""
+    adding = len(cells) * len(layers) * len(buckets)
+    if bound + adding > MAX_KEYS_PER_PLAN:
+        bound = len(reserved)
+        if bound + adding > MAX_KEYS_PER_PLAN:
+            raise ResourceExhausted(
+                f"the plan would reserve more than {MAX_KEYS_PER_PLAN} index keys; "
+                "split it into shorter or smaller plans",
+                reason="PLAN_TOO_LARGE",
+            )
+    bits = _layer_bits(layers.start, layers.stop - 1)
+    if bits:
+        masks = reserved.masks
+        for column in product(cells, buckets):
+            masks[column] = masks.get(column, 0) | bits
+    return bound + adding
 
 
 def measure_cells(config: AirspaceConfig, projection: Projection) -> tuple[float, float]:

@@ -19,6 +19,7 @@ import asyncio
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import product
 from typing import Any, TypeVar
 
 import shapely
@@ -28,6 +29,7 @@ from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor
 from airspace.flight_plans import FlightPlanBook
 from airspace.footprint import MetricShape, MetricVolume, volumes_footprint
+from airspace.grid import ReservedKeys
 from airspace.model import (
     AltitudeBand,
     Circle,
@@ -207,11 +209,10 @@ class PlanningDesk:
         reserves: every plan that can conflict with a variant keeping its ground track and
         tolerance (such a variant reserves no other cell, and a conflict needs a shared key)."""
         grid = self._deconflictor.grid
-        cells = {cell for cell, _, _ in self._deconflictor.reservation_keys(plan)}
+        cells = self._deconflictor.reservation_keys(plan).cells()
         buckets = grid.buckets(window.start_s, window.end_s)
-        return await self._store.plans_holding(
-            [(cell, 0, bucket) for cell in cells for bucket in buckets], any_layer=True
-        )
+        columns = ReservedKeys(dict.fromkeys(product(cells, buckets), 1))
+        return await self._store.plans_holding(columns, any_layer=True)
 
     async def _near_track(
         self, plan: FlightPlan, window: TimeWindow, margin_m: float

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from airspace.grid import Key
+from airspace.grid import Key, ReservedKeys
 from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
 from airspace.telemetry import VehicleState
 
@@ -31,14 +31,14 @@ class Submission:
     request_id: str
     plan: FlightPlan
     """The plan with its id assigned, in state ACCEPTED."""
-    keys: frozenset[Key]
+    keys: ReservedKeys
     """The index keys the plan reserves when accepted."""
 
 
 Decide = Callable[[Sequence[FlightPlan]], SubmissionOutcome]
 """Judges a submission against the plans holding its keys; returns the outcome to store."""
 
-KeysOf = Callable[[FlightPlan], frozenset[Key]]
+KeysOf = Callable[[FlightPlan], ReservedKeys]
 """The index keys a plan reserves (a store that rebuilds its index asks for them)."""
 
 

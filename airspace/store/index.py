@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from airspace.grid import Column, Key, layer_masks
+from airspace.grid import Column, Key, ReservedKeys, layer_masks
 from airspace.model import FlightPlan
 
 
@@ -19,14 +19,13 @@ class ReservationIndex:
     Looked up by column: each (cell, bucket) maps the plans holding it to a bit mask of the
     layers they hold there. A plan has a few columns but many keys (one per layer), and a
     holder set for each of a city's hundreds of thousands of keys would cost memory, time to
-    book and release, and time for Python's garbage collector to walk. (Each plan's own key
-    set is kept as given, for ``keys_of``.)
+    book and release, and time for Python's garbage collector to walk. (Each plan's own keys
+    are kept as given, by column too, for ``keys_of``.)
     """
 
     def __init__(self) -> None:
         self.plans: dict[str, FlightPlan] = {}
-        self._keys_of: dict[str, frozenset[Key]] = {}
-        self._columns_of: dict[str, dict[Column, int]] = {}
+        self._keys_of: dict[str, ReservedKeys] = {}
         self._columns: dict[Column, dict[str, int]] = {}
         """(cell, bucket) → {plan id: the layers it holds there, as a mask}."""
         self._held_by: Counter[str] = Counter()
@@ -37,7 +36,7 @@ class ReservationIndex:
         ids: set[str] = set()
         columns = self._columns
         if any_layer:
-            for column in {(cell, bucket) for cell, _, bucket in keys}:
+            for column in layer_masks(keys):
                 found = columns.get(column)
                 if found:
                     ids.update(found)
@@ -48,16 +47,15 @@ class ReservationIndex:
                     ids.update(i for i, held in found.items() if held & mask)
         return [self.plans[i] for i in sorted(ids)]
 
-    def put(self, plan: FlightPlan, keys: frozenset[Key]) -> None:
+    def put(self, plan: FlightPlan, keys: ReservedKeys) -> None:
         """Reserve ``keys`` for the plan (replacing what it reserved before)."""
         plan_id = plan.flight_plan_id
         before = self._keys_of.get(plan_id)
         if before is not keys and before != keys:
             self.release(plan_id)
             self._keys_of[plan_id] = keys
-            self._columns_of[plan_id] = masks = layer_masks(keys)
             columns = self._columns
-            for column, mask in masks.items():
+            for column, mask in keys.masks.items():
                 holders = columns.get(column)
                 if holders is None:
                     columns[column] = {plan_id: mask}
@@ -74,9 +72,8 @@ class ReservationIndex:
             self._held_by[plan.operator_id] -= 1
             if not self._held_by[plan.operator_id]:
                 del self._held_by[plan.operator_id]
-        self._keys_of.pop(plan_id, None)
         columns = self._columns
-        for column in self._columns_of.pop(plan_id, ()):
+        for column in self._keys_of.pop(plan_id, ReservedKeys()).masks:
             holders = columns[column]
             del holders[plan_id]
             if not holders:
@@ -86,12 +83,11 @@ class ReservationIndex:
         """How many plans of the operator hold airspace."""
         return self._held_by[operator_id]
 
-    def keys_of(self, plan_id: str) -> frozenset[Key]:
-        return self._keys_of.get(plan_id, frozenset())
+    def keys_of(self, plan_id: str) -> ReservedKeys:
+        return self._keys_of.get(plan_id) or ReservedKeys()
 
     def clear(self) -> None:
         self.plans.clear()
         self._keys_of.clear()
-        self._columns_of.clear()
         self._columns.clear()
         self._held_by.clear()

@@ -7,7 +7,7 @@ from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 
 from airspace.errors import AlreadyExists, FailedPrecondition, NotFound
-from airspace.grid import Key
+from airspace.grid import Key, ReservedKeys
 from airspace.model import FlightPlan, Geozone, PlanState, SubmissionOutcome
 from airspace.store import Decide, RemoteChange, Submission
 from airspace.store.index import ReservationIndex
@@ -98,7 +98,7 @@ class MemoryStore:
                 victim = self._plans[preempted_id]
                 reason = f"preempted by higher-priority plan {plan.flight_plan_id}"
                 self._set(victim.with_state(PlanState.PREEMPTED, reason, plan.create_time_s))
-            self._set(plan, submission.keys if outcome.accepted else frozenset())
+            self._set(plan, submission.keys if outcome.accepted else None)
             self._submissions[(submission.operator_id, submission.request_id)] = outcome
             return outcome
 
@@ -133,7 +133,7 @@ class MemoryStore:
         return None
 
     # -- internals ---------------------------------------------------------------------------
-    def _set(self, plan: FlightPlan, keys: frozenset[Key] | None = None) -> None:
+    def _set(self, plan: FlightPlan, keys: ReservedKeys | None = None) -> None:
         """Store a plan; reserve ``keys`` for it, or release its keys when it stops holding."""
         plan_id = plan.flight_plan_id
         if plan_id not in self._plans:

@@ -50,7 +50,7 @@ from redis.exceptions import RedisClusterException
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from airspace.errors import AlreadyExists, FailedPrecondition, NotFound, Unavailable
-from airspace.grid import Key
+from airspace.grid import Key, ReservedKeys, layer_masks
 from airspace.model import FlightPlan, Geozone, LatLng, PlanState, SubmissionOutcome
 from airspace.store import Decide, KeysOf, RemoteChange, Submission, codec, redis_scripts
 from airspace.store.index import ReservationIndex
@@ -79,7 +79,7 @@ _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, RedisClusterException, 
 def regions_of(keys: Iterable[Key]) -> dict[str, str]:
     """Region → the plan's sub-regions in it (space-separated words, as the scripts read)."""
     found: dict[str, set[str]] = {}
-    for cell, _layer, bucket in keys:
+    for cell, bucket in layer_masks(keys):
         region = f"{h3.cell_to_parent(cell, REGION_RESOLUTION):x}"
         sub = f"{h3.cell_to_parent(cell, SUB_REGION_RESOLUTION):x}:{bucket // SUB_REGION_BUCKETS}"
         found.setdefault(region, set()).add(sub)
@@ -126,7 +126,7 @@ class RedisStore:
         self._settled: OrderedDict[str, None] = OrderedDict()
         """Aborted transactions (an intent of theirs read late must not revive them). A plan
         retried after a refused intent has several; only its live ones hold airspace."""
-        self._booked_keys: dict[str, frozenset[Key]] = {}
+        self._booked_keys: dict[str, ReservedKeys] = {}
         self._events: _Log | None = None  # None: nothing loaded
         self._regions: dict[str, _Log] = {}
         self._sync = asyncio.Lock()
@@ -507,7 +507,7 @@ class RedisStore:
     def _hold(self, plan: FlightPlan) -> None:
         plan_id = plan.flight_plan_id
         if plan.state.holds_airspace:
-            booked = self._booked_keys.pop(plan_id, frozenset())
+            booked = self._booked_keys.pop(plan_id, None)
             self._index.put(plan, self._index.keys_of(plan_id) or booked or self._keys_of(plan))
         else:
             self._index.release(plan_id)

@@ -106,7 +106,7 @@ def assert_report_is_true(a: FlightPlan, b: FlightPlan, conflict: Conflict) -> N
 
 
 def assert_index_finds(a: FlightPlan, b: FlightPlan) -> None:
-    shared = DECONFLICTOR.reservation_keys(a) & DECONFLICTOR.reservation_keys(b)
+    shared = set(DECONFLICTOR.reservation_keys(a)) & set(DECONFLICTOR.reservation_keys(b))
     assert shared, "conflicting plans share no index key\n" + describe(a, b)
 
 

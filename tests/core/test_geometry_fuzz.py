@@ -141,10 +141,10 @@ def accepted(where: Place, plan: FlightPlan) -> bool:
     return True
 
 
-def keys(where: Place, plan: FlightPlan) -> frozenset[tuple[int, int, int]] | None:
+def keys(where: Place, plan: FlightPlan) -> set[tuple[int, int, int]] | None:
     """The plan's reservation keys; None when it is too big to book (a clear error)."""
     try:
-        return where.deconflictor.reservation_keys(plan)
+        return set(where.deconflictor.reservation_keys(plan))
     except ResourceExhausted as exc:
         assert exc.reason == "PLAN_TOO_LARGE"
         return None

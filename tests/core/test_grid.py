@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import h3
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from airspace import grid
 from airspace.config import AirspaceConfig
 from airspace.deconfliction import Deconflictor
-from airspace.footprint import Footprint, MetricShape, Track
+from airspace.errors import ResourceExhausted
+from airspace.footprint import Footprint, MetricShape, MetricVolume, Track, volumes_footprint
 from airspace.model import Priority
 
 CONFIG = AirspaceConfig()
@@ -29,7 +34,7 @@ def reference_cells(geometry: shapely.Geometry, margin_m: float) -> set[str]:
     return set(h3.h3shape_to_cells_experimental(shape, CONFIG.index_resolution, contain="overlap"))
 
 
-def cells_of(keys: frozenset[tuple[int, int, int]]) -> set[str]:
+def cells_of(keys: Iterable[tuple[int, int, int]]) -> set[str]:
     return {h3.int_to_str(cell) for cell, _, _ in keys}
 
 
@@ -75,3 +80,20 @@ def test_layers_and_buckets_are_closed_at_their_edges() -> None:
     layer, bucket = GRID.layer_height_m, GRID.bucket_s
     assert list(GRID.layers(layer, 2 * layer)) == [1, 2]
     assert list(GRID.buckets(bucket, 2 * bucket)) == [1, 2]
+
+
+def test_a_plan_is_refused_past_the_key_limit_and_only_past_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    disc = MetricShape(shapely.Point(ORIGIN_X, ORIGIN_Y), 1500.0)
+    start = 1_796_112_000.0
+    footprint = volumes_footprint("big", (MetricVolume(disc, 0.0, 25.0, start, start + 900),))
+    reserved = GRID.keys(footprint, 30.0, 7.5)
+    count = len(reserved)
+    assert count == len(set(reserved)) > 100
+    monkeypatch.setattr(grid, "MAX_KEYS_PER_PLAN", count)
+    assert GRID.keys(footprint, 30.0, 7.5) == reserved
+    monkeypatch.setattr(grid, "MAX_KEYS_PER_PLAN", count - 1)
+    with pytest.raises(ResourceExhausted) as refused:
+        GRID.keys(footprint, 30.0, 7.5)
+    assert refused.value.reason == "PLAN_TOO_LARGE"

@@ -7,12 +7,9 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from airspace.config import AirspaceConfig
-from airspace.deconfliction import Deconflictor
-from airspace.grid import LOWEST_LAYER, Key, layer_masks
+from airspace.grid import LOWEST_LAYER, Key, ReservedKeys
 from airspace.model import FlightPlan
 from airspace.store.index import ReservationIndex
-from tests import strategies
 from tests.store.test_store_contract import OPERATOR, crossing
 
 CELLS = (0x8841A9C3A3FFFFF, 0x8841A9C3A7FFFFF, 0x8841A9C3B5FFFFF)
@@ -55,7 +52,7 @@ def test_holding_matches_the_brute_force(
     index = ReservationIndex()
     held = {f"p{i}": ks for i, ks in enumerate(held_keys)}
     for plan_id, ks in held.items():
-        index.put(plan(plan_id), ks)
+        index.put(plan(plan_id), ReservedKeys.of(ks))
     for i in released:
         index.release(f"p{i}")
         held.pop(f"p{i}", None)
@@ -75,8 +72,8 @@ def test_holding_matches_the_brute_force(
 
 def test_putting_new_keys_replaces_the_old_ones() -> None:
     index = ReservationIndex()
-    first = frozenset({(CELLS[0], 3, 10)})
-    second = frozenset({(CELLS[1], 3, 10)})
+    first = ReservedKeys.of({(CELLS[0], 3, 10)})
+    second = ReservedKeys.of({(CELLS[1], 3, 10)})
     index.put(plan("a"), first)
     index.put(plan("a"), second)
     assert index.holding(first) == []
@@ -85,11 +82,19 @@ def test_putting_new_keys_replaces_the_old_ones() -> None:
     assert index.count_of(OPERATOR.subject_id) == 1
 
 
-DECONFLICTOR = Deconflictor(AirspaceConfig())
-
-
-@settings(max_examples=100, deadline=None)
-@given(strategies.plans())
-def test_the_grid_makes_the_masks_the_keys_imply(plan: FlightPlan) -> None:
-    reserved = DECONFLICTOR.reservation_keys(plan)
-    assert reserved.masks == layer_masks(frozenset(reserved))
+@settings(max_examples=200, deadline=None)
+@given(keys, st.tuples(st.sampled_from(CELLS), st.integers(LOWEST_LAYER, 70), st.integers(0, 3)))
+def test_reserved_keys_hold_by_column_exactly_the_keys_given(
+    given_keys: frozenset[Key], probe: Key
+) -> None:
+    reserved = ReservedKeys.of(given_keys)
+    # Layers below the lowest told apart count as it.
+    expected = {(cell, max(layer, LOWEST_LAYER), bucket) for cell, layer, bucket in given_keys}
+    assert set(reserved) == expected
+    assert len(reserved) == len(expected)
+    assert bool(reserved) == bool(expected)
+    assert all(key in reserved for key in expected)
+    shifted = (probe[0], probe[1], probe[2] + 14_000_000)
+    assert (shifted in reserved) == (shifted in expected)
+    assert reserved.cells() == {cell for cell, _, _ in expected}
+    assert reserved == ReservedKeys.of(expected)
