@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,11 +80,12 @@ def replica(
     started.thread.stop()
 
 
-def exercise(target: str) -> list[grpc.StatusCode]:
-    """Valid calls, wrong tokens and an internal error; the failures' status codes."""
+def exercise(target: str, now_s: float) -> list[grpc.StatusCode]:
+    """Valid calls, wrong tokens and an internal error; the failures' status codes. ``now_s``:
+    the server's time now (a plan is booked to start 10 minutes later)."""
     codes = []
     with AirspaceClient(target, OPERATOR_TOKEN) as operator:
-        booked = operator.submit_flight_plan(delivery(T0 + 600, DEPOT, offset(DEPOT, 2000, 0)))
+        booked = operator.submit_flight_plan(delivery(now_s + 600, DEPOT, offset(DEPOT, 2000, 0)))
         operator.get_flight_plan(booked.flight_plan.flight_plan_id)
         assert len(list(operator.iter_flight_plans())) == 1
     with grpc.insecure_channel(target) as channel:
@@ -103,7 +105,7 @@ def test_no_token_reaches_a_log_record(
     replica: RunningServer, every_logger_at_debug: pytest.LogCaptureFixture
 ) -> None:
     caplog = every_logger_at_debug
-    codes = exercise(replica.target)
+    codes = exercise(replica.target, T0)
     assert codes == [grpc.StatusCode.UNAUTHENTICATED] * 4 + [grpc.StatusCode.INTERNAL]
     station = GroundStation(replica.target, OPERATOR_TOKEN)
     watcher = Watcher(replica.target, monitor_pb.WatchAirspaceRequest(), token=REGULATOR_TOKEN)
@@ -164,7 +166,7 @@ def test_airspace_serve_prints_no_token(tmp_path: Path, corrupted_redis: RedisSe
     with output.open("wb") as sink:
         process, target = start_replica(corrupted_redis.url, "--config", str(config), output=sink)
         try:
-            codes = exercise(target)
+            codes = exercise(target, time.time())  # a process on the system clock
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(20)
