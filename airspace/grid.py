@@ -41,9 +41,9 @@ _CIRCLE_SIDES_PER_QUADRANT = 8
 
 class ReservedKeys(Collection[Key]):
     """The index keys a footprint reserves, held by column: ``masks`` maps each (cell, bucket)
-    to a mask with bit ``layer - LOWEST_LAYER`` set for each layer reserved there. A plan
-    reserves a few columns but many layers, so this is what is built, kept and compared;
-    iterating yields every key."""
+    to a non-zero mask with bit ``layer - LOWEST_LAYER`` set for each layer reserved there. A
+    plan reserves a few columns but many layers, so this is what is built, kept and compared;
+    iterating yields every key (layers below ``LOWEST_LAYER`` as ``LOWEST_LAYER``)."""
 
     __slots__ = ("masks",)
 
@@ -52,7 +52,7 @@ class ReservedKeys(Collection[Key]):
 
     @classmethod
     def of(cls, keys: Iterable[Key]) -> ReservedKeys:
-        return cls(layer_masks(keys))
+        return keys if isinstance(keys, ReservedKeys) else cls(layer_masks(keys))
 
     def cells(self) -> set[int]:
         return {cell for cell, _ in self.masks}
@@ -70,9 +70,10 @@ class ReservedKeys(Collection[Key]):
         return sum(mask.bit_count() for mask in self.masks.values())
 
     def __bool__(self) -> bool:
-        return bool(self.masks)
+        return any(self.masks.values())
 
     def __contains__(self, key: object) -> bool:
+        """Whether the key's layer, or ``LOWEST_LAYER`` for any below it, is reserved."""
         if not isinstance(key, tuple) or len(key) != 3:
             return False
         cell, layer, bucket = key
@@ -122,20 +123,18 @@ class ReservationGrid:
     # -- keys --------------------------------------------------------------------------------
     def keys(self, footprint: Footprint, margin_h_m: float, margin_v_m: float) -> ReservedKeys:
         """Every key the footprint, widened by the margins, touches."""
-        reserved = ReservedKeys()
-        bound = 0  # at most how many keys are reserved so far
+        reserving = _Reserving()
         if footprint.track is not None:
             pieces = list(self._track_pieces(footprint))
             cells = self._cover_segments([(p[1], p[2]) for p in pieces], margin_h_m)
             for (bucket, _, _, z_lo, z_hi), piece_cells in zip(pieces, cells, strict=True):
                 layers = self.layers(z_lo - margin_v_m, z_hi + margin_v_m)
-                bound = _add(reserved, bound, piece_cells, layers, (bucket,))
+                reserving.add(piece_cells, layers, (bucket,))
         for volume in footprint.volumes:
             cells_v = self.cover_shape(volume.shape, margin_h_m)
             layers = self.layers(volume.lower_m - margin_v_m, volume.upper_m + margin_v_m)
-            buckets = self.buckets(volume.start_s, volume.end_s)
-            bound = _add(reserved, bound, cells_v, layers, buckets)
-        return reserved
+            reserving.add(cells_v, layers, self.buckets(volume.start_s, volume.end_s))
+        return reserving.reserved
 
     def layers(self, lower_m: float, upper_m: float) -> range:
         return range(
@@ -246,30 +245,42 @@ class ReservationGrid:
         return kept
 
 
-def _add(
-    reserved: ReservedKeys,
-    bound: int,
-    cells: Collection[int],
-    layers: range,
-    buckets: Collection[int],
-) -> int:
-    """Reserve ``layers`` in each column of ``cells`` × ``buckets``; returns the new bound on the
-    number of keys reserved (counted exactly only when it nears the limit)."""
-    adding = len(cells) * len(layers) * len(buckets)
-    if bound + adding > MAX_KEYS_PER_PLAN:
-        bound = len(reserved)
-        if bound + adding > MAX_KEYS_PER_PLAN:
+class _Reserving:
+    """Builds a ``ReservedKeys``, refusing a plan of more than ``MAX_KEYS_PER_PLAN`` keys before
+    building them. ``count`` bounds the keys reserved so far: the sum of what each addition may
+    add while far from the limit, the exact number once near it."""
+
+    __slots__ = ("count", "exact", "reserved")
+
+    def __init__(self) -> None:
+        self.reserved = ReservedKeys()
+        self.count = 0
+        self.exact = False
+
+    def add(self, cells: Collection[int], layers: range, buckets: Collection[int]) -> None:
+        """Reserve ``layers`` in each column of ``cells`` × ``buckets``."""
+        adding = len(cells) * len(layers) * len(buckets)
+        if not self.exact and self.count + adding > MAX_KEYS_PER_PLAN:
+            self.count, self.exact = len(self.reserved), True
+        if self.count + adding > MAX_KEYS_PER_PLAN:
             raise ResourceExhausted(
                 f"the plan would reserve more than {MAX_KEYS_PER_PLAN} index keys; "
                 "split it into shorter or smaller plans",
                 reason="PLAN_TOO_LARGE",
             )
-    bits = _layer_bits(layers.start, layers.stop - 1)
-    if bits:
-        masks = reserved.masks
+        bits = _layer_bits(layers.start, layers.stop - 1)
+        if not bits:
+            return
+        masks = self.reserved.masks
+        if not self.exact:
+            for column in product(cells, buckets):
+                masks[column] = masks.get(column, 0) | bits
+            self.count += adding
+            return
         for column in product(cells, buckets):
-            masks[column] = masks.get(column, 0) | bits
-    return bound + adding
+            held = masks.get(column, 0)
+            masks[column] = held | bits
+            self.count += (bits & ~held).bit_count()
 
 
 def measure_cells(config: AirspaceConfig, projection: Projection) -> tuple[float, float]:

@@ -216,7 +216,7 @@ class RedisStore:
     async def plans_holding(
         self, keys: Iterable[Key], *, any_layer: bool = False
     ) -> list[FlightPlan]:
-        keys = list(keys)
+        keys = ReservedKeys.of(keys)
         await self._catch_up(regions_of(keys))
         return self._index.holding(keys, any_layer=any_layer)
 

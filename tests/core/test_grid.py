@@ -87,13 +87,25 @@ def test_a_plan_is_refused_past_the_key_limit_and_only_past_it(
 ) -> None:
     disc = MetricShape(shapely.Point(ORIGIN_X, ORIGIN_Y), 1500.0)
     start = 1_796_112_000.0
-    footprint = volumes_footprint("big", (MetricVolume(disc, 0.0, 25.0, start, start + 900),))
-    reserved = GRID.keys(footprint, 30.0, 7.5)
+    volume = MetricVolume(disc, 0.0, 25.0, start, start + 900)
+    beside = MetricVolume(disc, 40.0, 95.0, start, start + 900)  # 8 layers, 7 new
+    reserved = GRID.keys(volumes_footprint("big", (volume,)), 30.0, 7.5)
     count = len(reserved)
     assert count == len(set(reserved)) > 100
     monkeypatch.setattr(grid, "MAX_KEYS_PER_PLAN", count)
-    assert GRID.keys(footprint, 30.0, 7.5) == reserved
+    assert GRID.keys(volumes_footprint("big", (volume,)), 30.0, 7.5) == reserved
     monkeypatch.setattr(grid, "MAX_KEYS_PER_PLAN", count - 1)
     with pytest.raises(ResourceExhausted) as refused:
-        GRID.keys(footprint, 30.0, 7.5)
+        GRID.keys(volumes_footprint("big", (volume,)), 30.0, 7.5)
     assert refused.value.reason == "PLAN_TOO_LARGE"
+    # Near the limit the count is exact: the same volume again and again adds no key...
+    monkeypatch.setattr(grid, "MAX_KEYS_PER_PLAN", 2 * count)
+    again = volumes_footprint("again", (volume,) * 5)
+    assert GRID.keys(again, 30.0, 7.5) == reserved
+    # ... and the keys of another volume count in full.
+    with pytest.raises(ResourceExhausted):
+        GRID.keys(volumes_footprint("beside", (volume,) * 3 + (beside,)), 30.0, 7.5)
+
+
+def test_reserved_keys_without_a_layer_are_empty() -> None:
+    assert not grid.ReservedKeys({(0x8841A9C3A3FFFFF, 10): 0})
