@@ -271,16 +271,13 @@ class _Reserving:
         bits = _layer_bits(layers.start, layers.stop - 1)
         if not bits:
             return
-        masks = self.reserved.masks
-        if not self.exact:
-            for column in product(cells, buckets):
-                masks[column] = masks.get(column, 0) | bits
-            self.count += adding
-            return
+        masks, exact, added = self.reserved.masks, self.exact, 0
         for column in product(cells, buckets):
             held = masks.get(column, 0)
             masks[column] = held | bits
-            self.count += (bits & ~held).bit_count()
+            if exact:
+                added += (bits & ~held).bit_count()
+        self.count += added if exact else adding
 
 
 def measure_cells(config: AirspaceConfig, projection: Projection) -> tuple[float, float]:
